@@ -1,0 +1,3 @@
+from repclip.cli import main
+
+main()
