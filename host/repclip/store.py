@@ -1,0 +1,344 @@
+"""The host's SQLite store of synced sessions.
+
+Every session is kept whole: its raw record bytes (the source of truth, kept
+for re-analysis) plus device id, firmware version, size, CRC-16, when it was
+synced and when it started. Derived tables (sets, reps, hops) are filled from
+repclip.session.parse_session at insert time, so reading thousands of sessions
+back is a few bulk queries rather than re-parsing every blob.
+
+Sessions are identified by (device id, session id, crc16 of the file): adding
+the same bytes twice is a no-op, which is what makes sync idempotent.
+Partially transferred sessions are kept in `partials` so a cut sync resumes.
+
+The schema is versioned with PRAGMA user_version; MIGRATIONS are applied in
+order, each in its own transaction.
+"""
+
+import datetime
+import json
+import pathlib
+import sqlite3
+import time
+
+from repcore.events import Hop, Rep
+from repclip.session import SessionData, SetData, parse_session
+
+APP_NAME = "repclip"
+
+
+def default_db_path():
+    import platformdirs
+
+    return pathlib.Path(platformdirs.user_data_dir(APP_NAME)) / "repclip.db"
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used (message says what and how to fix)."""
+
+
+_V1 = """
+CREATE TABLE sessions (
+    key         INTEGER PRIMARY KEY,
+    device_id   TEXT NOT NULL,
+    session_id  INTEGER NOT NULL,
+    crc         INTEGER NOT NULL,
+    size        INTEGER NOT NULL,
+    firmware    TEXT,
+    clock       INTEGER NOT NULL DEFAULT 0,
+    synced_at   INTEGER NOT NULL,
+    started_at  INTEGER NOT NULL,
+    source      TEXT NOT NULL,
+    ended       INTEGER NOT NULL,
+    tail        TEXT,
+    meta        TEXT NOT NULL,
+    raw         BLOB NOT NULL,
+    UNIQUE (device_id, session_id, crc)
+);
+CREATE INDEX sessions_started ON sessions (started_at);
+CREATE TABLE sets (
+    session_key INTEGER NOT NULL REFERENCES sessions(key) ON DELETE CASCADE,
+    pos         INTEGER NOT NULL,
+    set_no      INTEGER,
+    meta        TEXT NOT NULL,
+    rpe         REAL,
+    discomfort  REAL,
+    ended       INTEGER NOT NULL,
+    end_meta    TEXT NOT NULL,
+    n_samples   INTEGER NOT NULL,
+    PRIMARY KEY (session_key, pos)
+);
+CREATE TABLE reps (
+    session_key INTEGER NOT NULL REFERENCES sessions(key) ON DELETE CASCADE,
+    set_pos     INTEGER NOT NULL,
+    idx         INTEGER NOT NULL,
+    start_us    INTEGER NOT NULL,
+    bottom_us   INTEGER NOT NULL,
+    rise_us     INTEGER NOT NULL,
+    end_us      INTEGER NOT NULL,
+    rom_cm      REAL,
+    velocity    REAL,
+    tempo_ecc   INTEGER,
+    tempo_pause INTEGER,
+    tempo_con   INTEGER
+);
+CREATE INDEX reps_session ON reps (session_key);
+CREATE TABLE hops (
+    session_key  INTEGER NOT NULL REFERENCES sessions(key) ON DELETE CASCADE,
+    set_pos      INTEGER NOT NULL,
+    idx          INTEGER NOT NULL,
+    takeoff_us   INTEGER NOT NULL,
+    touchdown_us INTEGER NOT NULL,
+    contact_ms   INTEGER,
+    peak_g       REAL NOT NULL,
+    loading_rate REAL NOT NULL,
+    softness     TEXT NOT NULL
+);
+CREATE INDEX hops_session ON hops (session_key);
+CREATE TABLE partials (
+    device_id   TEXT NOT NULL,
+    session_id  INTEGER NOT NULL,
+    size        INTEGER NOT NULL,
+    data        BLOB NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (device_id, session_id)
+);
+"""
+
+# Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
+MIGRATIONS = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _to_unix(when):
+    if when is None:
+        return None
+    if isinstance(when, datetime.datetime):
+        if when.tzinfo is None:
+            return int(time.mktime(when.timetuple()))
+        return int(when.timestamp())
+    if isinstance(when, datetime.date):
+        return int(time.mktime(when.timetuple()))
+    return int(when)
+
+
+class Store:
+    """SQLite store; `with Store(path) as store:` or call close()."""
+
+    def __init__(self, path=None):
+        self.path = pathlib.Path(path) if path is not None else default_db_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), isolation_level=None)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError("cannot open the session store %s: %s (is it a RepClip database? "
+                             "choose another file with --db)" % (self.path, e)) from None
+        except OSError as e:
+            raise StoreError("cannot create the session store at %s: %s (choose another path with --db)"
+                             % (self.path, e)) from None
+
+    # -- lifecycle -----------------------------------------------------
+    def _migrate(self):
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError("%s has schema version %d, newer than this repclip understands (%d): "
+                             "upgrade repclip" % (self.path, version, SCHEMA_VERSION))
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self._tx():
+                for stmt in _statements(MIGRATIONS[target - 1]):
+                    self.db.execute(stmt)
+                self.db.execute("PRAGMA user_version = %d" % target)
+
+    def _tx(self):
+        return _Transaction(self.db)
+
+    def close(self):
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- sessions ------------------------------------------------------
+    def add_session(self, raw, source="device", device_id=None, synced_at=None):
+        """Store one session file's bytes. Returns (key, created); the same bytes twice -> (key, False).
+
+        device_id fills in for a file whose SESSION record names no device.
+        Raises repclip.session.SessionFormatError for bytes that are not a session.
+        The whole insert (and dropping any partial transfer of it) is one transaction.
+        """
+        raw = bytes(raw)
+        session = parse_session(raw)
+        dev = str(session.device_id or device_id or "unknown")
+        sid = int(session.session_id or 0)
+        row = self.db.execute("SELECT key FROM sessions WHERE device_id=? AND session_id=? AND crc=?",
+                              (dev, sid, session.crc)).fetchone()
+        if row:
+            return row[0], False
+        synced = int(time.time()) if synced_at is None else int(synced_at)
+        clock = int(session.clock or 0)
+        started = clock if clock > 0 else synced
+        with self._tx():
+            cur = self.db.execute(
+                "INSERT INTO sessions (device_id, session_id, crc, size, firmware, clock, synced_at, "
+                "started_at, source, ended, tail, meta, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (dev, sid, session.crc, len(raw), session.firmware, clock, synced, started, source,
+                 int(session.ended), session.tail, json.dumps(session.meta), raw))
+            key = cur.lastrowid
+            sets, reps, hops = [], [], []
+            for pos, s in enumerate(session.sets):
+                sets.append((key, pos, s.set_no, json.dumps(s.meta), s.rpe, s.discomfort, int(s.ended),
+                             json.dumps(s.end_meta), len(s.samples)))
+                for r in s.reps:
+                    reps.append((key, pos, r.index, r.start_us, r.bottom_us, r.rise_us, r.end_us, r.rom_cm,
+                                 r.mean_velocity_m_s, r.tempo_eccentric, r.tempo_pause, r.tempo_concentric))
+                for h in s.hops:
+                    hops.append((key, pos, h.index, h.takeoff_us, h.touchdown_us, h.contact_ms, h.peak_g,
+                                 h.loading_rate_g_s, h.softness))
+            self.db.executemany("INSERT INTO sets VALUES (?,?,?,?,?,?,?,?,?)", sets)
+            self.db.executemany("INSERT INTO reps VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", reps)
+            self.db.executemany("INSERT INTO hops VALUES (?,?,?,?,?,?,?,?,?)", hops)
+            self.db.execute("DELETE FROM partials WHERE device_id=? AND session_id=?", (dev, sid))
+        return key, True
+
+    def has_session(self, device_id, session_id, crc):
+        return self.db.execute("SELECT 1 FROM sessions WHERE device_id=? AND session_id=? AND crc=?",
+                               (str(device_id), int(session_id), int(crc))).fetchone() is not None
+
+    def find_session(self, device_id, session_id, size=None):
+        """[(key, size, crc)] stored for this device's session id (newest first), optionally of one size."""
+        sql = "SELECT key, size, crc FROM sessions WHERE device_id=? AND session_id=?"
+        args = [str(device_id), int(session_id)]
+        if size is not None:
+            sql += " AND size=?"
+            args.append(int(size))
+        return [tuple(r) for r in self.db.execute(sql + " ORDER BY key DESC", args)]
+
+    def remove(self, key):
+        with self._tx():
+            self.db.execute("DELETE FROM sessions WHERE key=?", (key,))
+
+    def count(self):
+        return self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+
+    def raw(self, key):
+        row = self.db.execute("SELECT raw FROM sessions WHERE key=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError("no stored session with key %r" % (key,))
+        return bytes(row[0])
+
+    def summaries(self):
+        """Light rows for listings: dicts without the raw bytes, ordered by start."""
+        cols = ("key", "device_id", "session_id", "size", "crc", "firmware", "started_at", "synced_at",
+                "source", "ended", "tail")
+        rows = self.db.execute(
+            "SELECT s.key, s.device_id, s.session_id, s.size, s.crc, s.firmware, s.started_at, s.synced_at, "
+            "s.source, s.ended, s.tail, "
+            "(SELECT COUNT(*) FROM sets WHERE session_key=s.key), "
+            "(SELECT COUNT(*) FROM reps WHERE session_key=s.key), "
+            "(SELECT COUNT(*) FROM hops WHERE session_key=s.key) "
+            "FROM sessions s ORDER BY s.started_at, s.key").fetchall()
+        out = []
+        for r in rows:
+            d = dict(zip(cols, r[:len(cols)]))
+            d["sets"], d["reps"], d["hops"] = r[len(cols):]
+            out.append(d)
+        return out
+
+    def sessions(self, since=None):
+        """Every stored session (started at or after `since`) as SessionData, oldest first.
+
+        Built from the derived tables in four bulk queries. Each has extra
+        attributes `key` and `started_at` (unix s: device clock if set, else
+        synced_at). Raw IMU samples are not loaded (SetData.samples stays
+        empty; n_samples is on set.meta["_n_samples"]); parse_session(store.raw(key)) has them.
+        """
+        since_s = _to_unix(since)
+        where, args = ("WHERE started_at >= ?", (since_s,)) if since_s is not None else ("", ())
+        sess_rows = self.db.execute(
+            "SELECT key, meta, tail, size, crc, ended, started_at, synced_at, source, device_id, session_id "
+            "FROM sessions %s ORDER BY started_at, key" % where, args).fetchall()
+        if not sess_rows:
+            return []
+        by_key = {}
+        result = []
+        for key, meta, tail, size, crc, ended, started, synced, source, dev, sid in sess_rows:
+            s = SessionData(json.loads(meta), [], tail, size, crc)
+            s.device_id = s.device_id or dev
+            s.session_id = s.session_id if s.session_id is not None else sid
+            s.ended = bool(ended)
+            s.key = key
+            s.started_at = started
+            s.synced_at = synced
+            s.source = source
+            by_key[key] = s
+            result.append(s)
+        # Filter child tables with the same condition on the parent (a join), not a huge IN list.
+        join = "JOIN sessions s ON s.key = c.session_key " + where.replace("started_at", "s.started_at")
+        sets_by = {}
+        for key, pos, meta, rpe, disc, ended, end_meta, n_samples in self.db.execute(
+                "SELECT c.session_key, c.pos, c.meta, c.rpe, c.discomfort, c.ended, c.end_meta, c.n_samples "
+                "FROM sets c %s ORDER BY c.session_key, c.pos" % join, args):
+            m = json.loads(meta)
+            st = SetData(m.get("set"), m)
+            st.rpe = rpe
+            st.discomfort = disc
+            st.ended = bool(ended)
+            st.end_meta = json.loads(end_meta)
+            st.n_samples = n_samples
+            by_key[key].sets.append(st)
+            sets_by[(key, pos)] = st
+        for row in self.db.execute(
+                "SELECT c.session_key, c.set_pos, c.idx, c.start_us, c.bottom_us, c.rise_us, c.end_us, c.rom_cm, "
+                "c.velocity, c.tempo_ecc, c.tempo_pause, c.tempo_con FROM reps c %s ORDER BY c.rowid" % join, args):
+            sets_by[(row[0], row[1])].reps.append(Rep(*row[2:]))
+        for row in self.db.execute(
+                "SELECT c.session_key, c.set_pos, c.idx, c.takeoff_us, c.touchdown_us, c.contact_ms, c.peak_g, "
+                "c.loading_rate, c.softness FROM hops c %s ORDER BY c.rowid" % join, args):
+            sets_by[(row[0], row[1])].hops.append(Hop(*row[2:]))
+        return result
+
+    # -- partial transfers ---------------------------------------------
+    def save_partial(self, device_id, session_id, size, data):
+        """Remember the first len(data) bytes of a session of `size` bytes (replaces what was kept)."""
+        with self._tx():
+            self.db.execute("INSERT OR REPLACE INTO partials VALUES (?,?,?,?,?)",
+                            (str(device_id), int(session_id), int(size), bytes(data), int(time.time())))
+
+    def load_partial(self, device_id, session_id):
+        """(size, bytes) kept for this session, or None."""
+        row = self.db.execute("SELECT size, data FROM partials WHERE device_id=? AND session_id=?",
+                              (str(device_id), int(session_id))).fetchone()
+        return None if row is None else (row[0], bytes(row[1]))
+
+    def drop_partial(self, device_id, session_id):
+        with self._tx():
+            self.db.execute("DELETE FROM partials WHERE device_id=? AND session_id=?",
+                            (str(device_id), int(session_id)))
+
+
+def _statements(script):
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any exception (autocommit connection)."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+        return False
