@@ -95,6 +95,8 @@ def parse_session(data):
             set_no, obj = record.decode_payload(rtype, payload)
         except record.RecordError as e:
             raise SessionFormatError("record at byte %d: %s" % (off, e))
+        if set_no is not None and (not isinstance(set_no, int) or isinstance(set_no, bool)):
+            raise SessionFormatError("record at byte %d: set number %r is not an integer" % (off, set_no))
         if rtype == record.SET_START:
             current = SetData(set_no, obj)
             by_no[set_no] = current

@@ -78,7 +78,7 @@ def pack_json(obj):
 def unpack_json(payload, what):
     try:
         obj = json.loads(bytes(payload).decode("utf-8"))
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:  # RuntimeError: nesting too deep (RecursionError)
         raise ProtocolError("%s: invalid JSON payload (%s)" % (what, e))
     if not isinstance(obj, dict):
         raise ProtocolError("%s: payload must be a JSON object" % what)

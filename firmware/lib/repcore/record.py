@@ -121,7 +121,7 @@ def decode_payload(rtype, payload):
     if rtype in _JSON_TYPES:
         try:
             obj = json.loads(payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else payload)
-        except ValueError as e:
+        except (ValueError, RuntimeError) as e:  # RuntimeError: nesting too deep (RecursionError)
             raise RecordError("%s record holds invalid JSON: %s" % (TYPE_NAMES[rtype], e))
         if not isinstance(obj, dict):
             raise RecordError("%s record must hold a JSON object" % TYPE_NAMES[rtype])
