@@ -21,7 +21,7 @@ import sqlite3
 import time
 
 from repcore.events import Hop, Rep
-from repclip.session import SessionData, SetData, parse_session
+from repclip.session import SessionData, SessionFormatError, SetData, parse_session
 
 APP_NAME = "repclip"
 
@@ -109,6 +109,19 @@ MIGRATIONS = [_V1]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _num(value, kind=float):
+    """A number from device JSON, or None for anything that is not one (the raw bytes keep the original)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or abs(value) > 2**62:  # NaN, inf, or too big for SQLite's INTEGER
+        return None
+    return kind(value)
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
 def _to_unix(when):
     if when is None:
         return None
@@ -175,24 +188,26 @@ class Store:
         raw = bytes(raw)
         session = parse_session(raw)
         dev = str(session.device_id or device_id or "unknown")
-        sid = int(session.session_id or 0)
+        sid = session.session_id
+        if not isinstance(sid, int) or isinstance(sid, bool) or not 0 <= sid < 2**32:
+            raise SessionFormatError("the SESSION record's session id %r is not a 32-bit unsigned integer" % (sid,))
         row = self.db.execute("SELECT key FROM sessions WHERE device_id=? AND session_id=? AND crc=?",
                               (dev, sid, session.crc)).fetchone()
         if row:
             return row[0], False
         synced = int(time.time()) if synced_at is None else int(synced_at)
-        clock = int(session.clock or 0)
+        clock = _num(session.clock, int) or 0
         started = clock if clock > 0 else synced
         with self._tx():
             cur = self.db.execute(
                 "INSERT INTO sessions (device_id, session_id, crc, size, firmware, clock, synced_at, "
                 "started_at, source, ended, tail, meta, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (dev, sid, session.crc, len(raw), session.firmware, clock, synced, started, source,
+                (dev, sid, session.crc, len(raw), _text(session.firmware), clock, synced, started, source,
                  int(session.ended), session.tail, json.dumps(session.meta), raw))
             key = cur.lastrowid
             sets, reps, hops = [], [], []
             for pos, s in enumerate(session.sets):
-                sets.append((key, pos, s.set_no, json.dumps(s.meta), s.rpe, s.discomfort, int(s.ended),
+                sets.append((key, pos, _num(s.set_no, int), json.dumps(s.meta), _num(s.rpe), _num(s.discomfort), int(s.ended),
                              json.dumps(s.end_meta), len(s.samples)))
                 for r in s.reps:
                     reps.append((key, pos, r.index, r.start_us, r.bottom_us, r.rise_us, r.end_us, r.rom_cm,
