@@ -16,8 +16,10 @@ wall-clock time cannot.
 """
 
 import json
+import math
 import os
 import pathlib
+import random
 import shutil
 import struct
 import subprocess
@@ -32,6 +34,7 @@ DEFAULT_FUEL = 10 ** 13  # a budget, not a target: ~20 min of guest time
 DEFAULT_MEMORY = 64 * 1024 * 1024  # wasm linear memory; the VM heap itself is ~1 MB
 SAMPLE_FMT = "<I6d"
 ENGINE = "repcore.engine:Engine"
+ODR_HZ = 208  # the LSM6DS rate the firmware runs at
 
 _FAILED = "--- guest raised ---"
 # The guest code lives in /input/main.py; the bootstrap catches its exception
@@ -291,6 +294,70 @@ def fuel_per_sample(samples, kwargs=None, spec=ENGINE, extra_modules=None, data=
     gross = (fuel(n, True) - base) / n
     loader = (fuel(n, False) - fuel(0, False)) / n
     return {"samples": n, "gross": gross, "loader": loader, "net": gross - loader}
+
+
+# --- synthetic traces (stand-ins for tests and benchmarks; tracegen makes the real ones) ---
+
+def _t_us(i, hz=ODR_HZ):
+    return (i * 1000000) // hz
+
+
+def synthetic_squats(reps=4, hz=ODR_HZ, depth_m=0.45, seed=1):
+    """Waist-mounted squats at tempo 3-1-1 with 1.5 s standing between reps.
+
+    Vertical is the device's z axis; the accelerometer reads g plus the hip's
+    upward acceleration; the pelvis pitches forward with depth (gyro y).
+    """
+    rng = random.Random(seed)
+    phases = [("stand", 1.5), ("down", 3.0), ("hold", 1.0), ("up", 1.0)]
+    rows, i = [], 0
+    for _ in range(reps):
+        for name, dur in phases:
+            n = int(dur * hz)
+            for k in range(n):
+                s = k / n
+                acc = vel = 0.0
+                if name in ("down", "up"):
+                    w = math.pi / dur
+                    sign = 1.0 if name == "down" else -1.0
+                    acc = -sign * depth_m / 2 * w * w * math.cos(math.pi * s)  # upward acceleration
+                    vel = sign * depth_m / 2 * w * math.sin(math.pi * s)  # downward speed
+                rows.append((_t_us(i, hz),
+                             0.3 * math.sin(i / 40.0) + rng.gauss(0, 0.05),
+                             rng.gauss(0, 0.05),
+                             9.80665 + acc + rng.gauss(0, 0.08),
+                             rng.gauss(0, 0.01),
+                             1.2 * vel + rng.gauss(0, 0.01),
+                             rng.gauss(0, 0.01)))
+                i += 1
+    for k in range(int(1.5 * hz)):
+        rows.append((_t_us(i, hz), rng.gauss(0, 0.05), rng.gauss(0, 0.05),
+                     9.80665 + rng.gauss(0, 0.08), 0.0, 0.0, 0.0))
+        i += 1
+    return rows
+
+
+def synthetic_hops(hops=8, hz=ODR_HZ, flight_s=0.42, contact_s=0.24, seed=2):
+    """Repeated hops: a half-sine ground force of ~3.5 g, then free fall (~0 g)."""
+    rng = random.Random(seed)
+    g = 9.80665
+    rows, i = [], 0
+
+    def add(n, fn):
+        nonlocal i
+        for k in range(n):
+            az = fn(k / n)
+            rows.append((_t_us(i, hz), rng.gauss(0, 0.1), rng.gauss(0, 0.1), az + rng.gauss(0, 0.15),
+                         rng.gauss(0, 0.02), rng.gauss(0, 0.02), rng.gauss(0, 0.02)))
+            i += 1
+
+    add(int(1.5 * hz), lambda s: g)
+    for _ in range(hops):
+        add(int(contact_s * hz), lambda s: g + 2.5 * g * math.sin(math.pi * s))
+        add(int(flight_s * hz), lambda s: 0.2)
+    add(int(contact_s * hz), lambda s: g + 2.5 * g * math.sin(math.pi * s))
+    add(int(1.5 * hz), lambda s: g)
+    return rows
 
 
 def load_trace_csv(path):

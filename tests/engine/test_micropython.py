@@ -6,9 +6,7 @@ Cost is wasmtime fuel, which is deterministic, so budgets can be asserted.
 """
 
 import json
-import math
 import pathlib
-import random
 
 import pytest
 
@@ -19,7 +17,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 REPCORE = ROOT / "firmware" / "lib" / "repcore"
 
 FUEL_BUDGET_PER_SAMPLE = 40000  # issue 2: <= ~15 % CPU at 208 Hz on an nRF52840-class board
-ODR_HZ = 208
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -36,68 +33,8 @@ def need_engine():
     require(_engine_available(), "repcore.engine is not written yet (ENGINE engineer)")
 
 
-# --- synthetic traces (stand-ins until tests/traces/gen/ holds generated ones) ---
-
-def _t_us(i, hz=ODR_HZ):
-    return (i * 1000000) // hz
-
-
-def squat_samples(reps=4, hz=ODR_HZ, depth_m=0.45, seed=1):
-    """Waist-mounted squats at tempo 3-1-1 with 1.5 s standing between reps.
-
-    Vertical is the device's z axis; the accelerometer reads g plus the hip's
-    upward acceleration; the pelvis pitches forward with depth (gyro y).
-    """
-    rng = random.Random(seed)
-    phases = [("stand", 1.5), ("down", 3.0), ("hold", 1.0), ("up", 1.0)]
-    rows, i = [], 0
-    for _ in range(reps):
-        for name, dur in phases:
-            n = int(dur * hz)
-            for k in range(n):
-                s = k / n
-                acc = vel = 0.0
-                if name in ("down", "up"):
-                    w = math.pi / dur
-                    sign = 1.0 if name == "down" else -1.0
-                    acc = -sign * depth_m / 2 * w * w * math.cos(math.pi * s)  # upward acceleration
-                    vel = sign * depth_m / 2 * w * math.sin(math.pi * s)  # downward speed
-                rows.append((_t_us(i, hz),
-                             0.3 * math.sin(i / 40.0) + rng.gauss(0, 0.05),
-                             rng.gauss(0, 0.05),
-                             9.80665 + acc + rng.gauss(0, 0.08),
-                             rng.gauss(0, 0.01),
-                             1.2 * vel + rng.gauss(0, 0.01),
-                             rng.gauss(0, 0.01)))
-                i += 1
-    for k in range(int(1.5 * hz)):
-        rows.append((_t_us(i, hz), rng.gauss(0, 0.05), rng.gauss(0, 0.05),
-                     9.80665 + rng.gauss(0, 0.08), 0.0, 0.0, 0.0))
-        i += 1
-    return rows
-
-
-def hop_samples(hops=8, hz=ODR_HZ, flight_s=0.42, contact_s=0.24, seed=2):
-    """Repeated hops: a half-sine ground force of ~3.5 g, then free fall (~0 g)."""
-    rng = random.Random(seed)
-    g = 9.80665
-    rows, i = [], 0
-
-    def add(n, fn):
-        nonlocal i
-        for k in range(n):
-            az = fn(k / n)
-            rows.append((_t_us(i, hz), rng.gauss(0, 0.1), rng.gauss(0, 0.1), az + rng.gauss(0, 0.15),
-                         rng.gauss(0, 0.02), rng.gauss(0, 0.02), rng.gauss(0, 0.02)))
-            i += 1
-
-    add(int(1.5 * hz), lambda s: g)
-    for _ in range(hops):
-        add(int(contact_s * hz), lambda s: g + 2.5 * g * math.sin(math.pi * s))
-        add(int(flight_s * hz), lambda s: 0.2)
-    add(int(contact_s * hz), lambda s: g + 2.5 * g * math.sin(math.pi * s))
-    add(int(1.5 * hz), lambda s: g)
-    return rows
+squat_samples = mpyrun.synthetic_squats
+hop_samples = mpyrun.synthetic_hops
 
 
 def _trace_cases():
