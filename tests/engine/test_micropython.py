@@ -251,7 +251,7 @@ def test_harness_reports_identical_events_for_a_float_heavy_stand_in():
     cpy = mpyrun.run_engine_cpython(samples, kw, spec="standin:Engine", extra_modules={"standin": STANDIN})
     assert mpy.samples == cpy.samples == len(samples)
     assert len(cpy.events) == 8  # one per flight, every one seen
-    assert mpy.events == cpy.events
+    assert [comparable(e) for e in mpy.events] == [comparable(e) for e in cpy.events]
     kind, attrs, todict = mpy.events[1]
     # The stand-in lands when the force passes 2 g, 13 % into the 240 ms half-sine.
     assert kind == "hop" and dict(attrs)["contact_ms"] == pytest.approx(240 * 0.87, abs=10)
@@ -284,8 +284,20 @@ def test_engine_events_are_identical_under_micropython(kind, ref):
     assert mpy.samples == cpy.samples == len(samples)
     assert len(mpy.events) == len(cpy.events)
     for i, (a, b) in enumerate(zip(mpy.events, cpy.events)):
-        assert a == b, "event %d differs between MicroPython and CPython:\nmpy %s\ncpy %s" % (
+        assert comparable(a) == comparable(b), "event %d differs between MicroPython and CPython:\nmpy %s\ncpy %s" % (
             i, json.dumps(a), json.dumps(b))
+
+
+def comparable(event):
+    """Every attribute exactly; to_dict() exactly except its round()ed floats.
+
+    The attributes are the event's whole state, floats bit for bit. to_dict()
+    floats are round(attr, n), and MicroPython's round() differs from
+    CPython's at near-ties (round(0.005, 2): 0.0 vs 0.01; 148 of 6500 probe
+    values, see docs/engine.md), so those are derived values, not engine output.
+    """
+    kind, attrs, todict = event
+    return [kind, attrs, [kv for kv in todict if not (isinstance(kv[1], str) and kv[1].startswith("f:"))]]
 
 
 def test_engine_finds_events_in_the_synthetic_traces():
