@@ -9,7 +9,7 @@ from repcore.crc16 import crc16
 from repclip.link.client import LinkClient
 from repclip.link.errors import LinkError
 from repclip.link.sync import sync
-from repclip.link.testing import FaultyRelay, MemoryLog, firmware_lib, make_session
+from repclip.link.testing import FaultyRelay, GuardedLog, MemoryLog, firmware_lib, make_session, run_until_synced
 from repclip.store import Store
 
 firmware_lib()
@@ -18,64 +18,21 @@ from repclip_board.linkserver import LinkServer  # noqa: E402
 HELLO = {"device": "RC-TEST", "fw": "0.1.0"}
 
 
-class GuardedLog(MemoryLog):
-    """A device log that checks the one rule that matters: delete only what the host has committed."""
-
-    def __init__(self, sessions, store, **kw):
-        super().__init__(sessions, **kw)
-        self.store = store
-
-    def delete(self, sid):
-        data = bytes(self.files[sid])
-        assert self.store.has_session("RC-TEST", sid, crc16(data)), "device freed session %d before commit" % sid
-        super().delete(sid)
-
-
 def _relay(log, rng, **faults):
     return FaultyRelay(lambda s: LinkServer(s, log, lambda: HELLO, on_plan=lambda o: None,
-                                            on_clock=lambda t: None, chunk=rng.choice((256, 1024, 2000))),
-                       rng, **faults)
-
-
-def run_until_synced(seed, store_path, max_attempts=300, faults=None):
-    """One randomized scenario: sessions on a device, syncs over a faulty link until the device is empty."""
-    rng = random.Random(seed)
-    originals = {sid: make_session(sid, n_sets=rng.randrange(1, 4), reps=rng.randrange(0, 12),
-                                   hops=rng.randrange(0, 4), pad=rng.choice((0, 0, 3000, 30_000)))
-                 for sid in rng.sample(range(1, 500), rng.randrange(1, 5))}
-    faults = faults or dict(p_drop=rng.choice((0, 0.01, 0.03)), p_flip=rng.choice((0, 0.01, 0.03)),
-                            p_trunc=rng.choice((0, 0.01, 0.03)), p_cut=rng.choice((0.001, 0.003, 0.01)),
-                            p_junk=0.01)
-    with Store(store_path) as store:
-        log = GuardedLog(originals, store)
-        attempts = retries = 0
-        while log.files and attempts < max_attempts:
-            attempts += 1
-            client = LinkClient(_relay(log, rng, **faults), timeout=0.2, retries=12)
-            try:
-                sync(client, store, prescription={"day": attempts})
-            except LinkError:
-                pass
-            retries += client.retry_count
-        stored = {}
-        for s in store.sessions():
-            assert s.session_id not in stored, "session %d stored twice" % s.session_id
-            stored[s.session_id] = store.raw(s.key)
-        return originals, stored, log, attempts, retries
+                                            on_clock=lambda t: None), rng, **faults)
 
 
 def test_a_hundred_randomized_faulty_syncs_lose_and_duplicate_nothing(tmp_path):
-    lost = duplicated = 0
-    total_attempts = 0
+    total_attempts = total_retries = 0
     for seed in range(100):
-        originals, stored, log, attempts, _ = run_until_synced(seed, tmp_path / ("f%d.db" % seed))
-        assert not log.files, "seed %d: device still holds %s" % (seed, sorted(log.files))
-        lost += len(set(originals) - set(stored))
-        duplicated += sum(1 for sid in stored if stored[sid] != originals.get(sid))
-        assert stored == originals, "seed %d" % seed
-        total_attempts += attempts
-    assert lost == 0 and duplicated == 0
-    assert total_attempts > 100  # the faults really cut syncs short
+        r = run_until_synced(seed, tmp_path / ("f%d.db" % seed))
+        assert not r.left_on_device, "seed %d: device still holds %s" % (seed, r.left_on_device)
+        assert r.lost == r.duplicated == r.corrupted == r.early_deletes == [], "seed %d" % seed
+        assert r.stored == r.originals
+        total_attempts += r.attempts
+        total_retries += r.retries
+    assert total_attempts > 100 and total_retries > 100  # the faults really cut syncs short
 
 
 def _clean_client(log):
@@ -96,7 +53,7 @@ def test_crash_between_commit_and_ack_is_acked_next_time_without_a_second_copy(t
         report = sync(_clean_client(log), store)
         assert report.acked_stored == [1] and [p[0] for p in report.pulled] == [2]
         assert report.bytes_read == len(raws[2])  # session 1 was not read again
-        assert store.count() == 2 and log.files == {}
+        assert store.count() == 2 and log.files == {} and log.early_deletes == []
 
 
 def test_garbled_frames_are_retried_and_the_bytes_come_out_right(tmp_path):

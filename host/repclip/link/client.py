@@ -26,6 +26,8 @@ class LinkClient:
         self.retries = retries
         self.deadline = deadline  # overall seconds for this client, or None
         self.reader = FrameReader()
+        self._unfed = b""  # received bytes not yet fed to the reader
+        self._unfed_pos = 0
         self._seq = 0
         self._clock = getattr(transport, "clock", time.monotonic)
         self._t0 = self._clock()
@@ -43,19 +45,33 @@ class LinkClient:
             raise LinkTimeout("%s: the link did not finish within %.0f s" % (what, self.deadline))
 
     def _frames(self):
-        """Read once (up to timeout) and yield the whole frames decoded so far."""
-        data = self.transport.read(4096, self.timeout)
-        if data:
-            self.reader.feed(data)
+        """Yield whole frames: first from bytes already received, else from one read (None on silence).
+
+        Bytes are fed to the FrameReader in 4 KB slices (it copies its
+        remaining buffer per frame, so this keeps a 64 KB read linear), and
+        whatever the caller does not consume stays for the next call.
+        """
         got = False
+        read_done = False
         while True:
             f = self.reader.next_frame()
-            if f is None:
-                break
-            got = True
-            yield f
-        if not data and not got:
-            yield None  # silence: the caller's cue to retry
+            if f is not None:
+                got = True
+                yield f
+                continue
+            if self._unfed_pos < len(self._unfed):
+                self.reader.feed(self._unfed[self._unfed_pos:self._unfed_pos + 4096])
+                self._unfed_pos += 4096
+                continue
+            if got or read_done:
+                return
+            data = self.transport.read(65536, self.timeout)
+            read_done = True
+            if not data:
+                yield None  # silence: the caller's cue to retry
+                return
+            self._unfed = data
+            self._unfed_pos = 0
 
     def request(self, ftype, payload=b"", what=None):
         """Send one request and return the response payload (raises DeviceError on ERROR)."""
@@ -130,59 +146,67 @@ class LinkClient:
     def set_clock(self, unix_seconds):
         return P.unpack_status(self.request(P.CLOCK, P.pack_clock(int(unix_seconds)), "CLOCK"))
 
-    def read_session(self, session_id, offset, size, sink, window=32768):
+    def read_session(self, session_id, offset, size, sink, window=131072):
         """Fetch bytes [offset, size) of a session, calling sink(offset, chunk) in order.
 
-        Asks for at most `window` bytes per READ so a lost frame costs at most
-        the rest of one window, not the rest of the file.
+        Asks for `window` bytes per READ and sends the next READ when half of
+        the current window has arrived, so the device never waits for a round
+        trip; a lost frame costs at most the two windows in flight.
         """
         what = "READ session %d" % session_id
         tries = 0
+        requested = offset  # bytes asked for so far (end of the last window)
+        live = set()  # sequence numbers of READs whose frames count
+        last_progress = offset
         while offset < size:
             self._check_deadline(what)
-            seq = self._next_seq()
-            end = min(size, offset + window)
-            self.transport.write(encode_frame(P.READ, seq, P.pack_read(session_id, offset, end - offset)))
-            start = offset
+            if requested < size and requested - offset <= window // 2:
+                seq = self._next_seq()
+                n = min(window, size - requested)
+                self.transport.write(encode_frame(P.READ, seq, P.pack_read(session_id, requested, n)))
+                live.add(seq)
+                requested += n
             restart = False
-            while not restart and offset < end:
-                for f in self._frames():
-                    if f is None:
-                        restart = True  # silence: ask again from where we are
+            for f in self._frames():
+                if f is None:
+                    restart = True  # silence: ask again from where we are
+                    break
+                rtype, rseq, body = f
+                if rtype == P.ERROR and rseq in live:
+                    code, text = P.unpack_error(body)
+                    raise DeviceError(code, text, what)
+                if rtype != P.DATA:
+                    continue
+                try:
+                    sid, off, chunk = P.unpack_data(body)
+                except P.ProtocolError:
+                    continue
+                if sid != session_id:
+                    continue
+                if off != offset:
+                    # A gap (lost frame) or a repeat from an abandoned READ stream.
+                    self.wasted_bytes += len(chunk)
+                    if off > offset and rseq in live:
+                        restart = True
                         break
-                    rtype, rseq, body = f
-                    if rtype == P.ERROR and rseq == seq:
-                        code, text = P.unpack_error(body)
-                        raise DeviceError(code, text, what)
-                    if rtype != P.DATA:
-                        continue
-                    try:
-                        sid, off, chunk = P.unpack_data(body)
-                    except P.ProtocolError:
-                        continue
-                    if sid != session_id:
-                        continue
-                    if off != offset:
-                        # A gap (lost frame) or a repeat from an older READ stream.
-                        self.wasted_bytes += len(chunk)
-                        if off > offset and rseq == seq:
-                            restart = True
-                            break
-                        continue
-                    if not chunk:
-                        if rseq == seq:
-                            raise DeviceError(P.E_MISMATCH, "session %d ended at %d bytes, LIST said %d"
-                                              % (session_id, offset, size), what)
-                        continue
-                    take = chunk[:end - offset]
-                    sink(offset, take)
-                    offset += len(take)
-                    self.data_bytes += len(take)
-                    if offset >= end:
-                        break
-            if restart:
+                    continue
+                if not chunk:
+                    if rseq in live:
+                        raise DeviceError(P.E_MISMATCH, "session %d ended at %d bytes, LIST said %d"
+                                          % (session_id, offset, size), what)
+                    continue
+                take = chunk[:size - offset]
+                sink(offset, take)
+                offset += len(take)
+                self.data_bytes += len(take)
+                if offset >= size or requested - offset <= window // 2:
+                    break  # done, or time to ask for the next window
+            if restart and offset < size:
                 self.retry_count += 1
-                tries = 0 if offset > start else tries + 1
+                live.clear()  # frames still coming from those READs no longer drive anything
+                requested = offset
+                tries = 0 if offset > last_progress else tries + 1
+                last_progress = offset
                 if tries > self.retries:
                     raise LinkTimeout("%s: stalled at byte %d of %d after %d tries: the board stopped answering"
                                       % (what, offset, size, tries))

@@ -20,7 +20,11 @@ from repcore.crc16 import crc16
 from repclip.link.errors import DeviceError, LinkError
 from repclip.session import SessionFormatError
 
-PARTIAL_SAVE_EVERY = 16384  # bytes between partial-progress saves (and always when the link fails)
+# Partial progress is saved when the link fails, and along the way whenever the
+# received bytes have grown by half since the last save (at least this much):
+# each save rewrites the whole prefix, so geometric spacing keeps the total
+# written linear in the session size while a hard crash loses at most a third.
+PARTIAL_SAVE_MIN = 65536
 
 
 class SyncReport:
@@ -155,7 +159,7 @@ def _pull_one(client, store, report, device, sid, size, progress, after_commit):
         buf[offset:offset + len(chunk)] = chunk
         report.bytes_read += len(chunk)
         progress.update(len(chunk))
-        if len(buf) - saved[0] >= PARTIAL_SAVE_EVERY:
+        if len(buf) - saved[0] >= max(PARTIAL_SAVE_MIN, saved[0] // 2):
             store.save_partial(device, sid, size, buf)
             saved[0] = len(buf)
 

@@ -224,7 +224,7 @@ class FaultyRelay:
         self._maybe_cut()
         self.to_device += self._mangle(data)
 
-    def read(self, n=4096, timeout=0.5):
+    def read(self, n=65536, timeout=0.5):
         self._maybe_cut()
         if not self.from_device:
             self.server.poll()
@@ -259,3 +259,83 @@ class _RelayStream:
     def write(self, data):
         self.relay.from_device += data
         return len(data)
+
+
+class GuardedLog(MemoryLog):
+    """A device log that checks the one rule that matters: delete only what the host has committed."""
+
+    def __init__(self, sessions, store, device="RC-TEST", **kw):
+        super().__init__(sessions, **kw)
+        self.store = store
+        self.device = device
+        self.early_deletes = []  # sessions freed while the store did not hold them (must stay empty)
+
+    def delete(self, sid):
+        if not self.store.has_session(self.device, sid, crc16(self.files[sid])):
+            self.early_deletes.append(sid)
+        super().delete(sid)
+
+
+class FaultRun:
+    """What one randomized scenario ended with."""
+
+    def __init__(self, originals, stored_rows, left, attempts, retries, early_deletes=()):
+        self.originals = originals
+        self.early_deletes = list(early_deletes)
+        self.stored = {}
+        self.duplicated = []
+        self.corrupted = []
+        for sid, raw in stored_rows:
+            if sid in self.stored:
+                self.duplicated.append(sid)
+            self.stored[sid] = raw
+            if originals.get(sid) != raw:
+                self.corrupted.append(sid)
+        self.lost = sorted(set(originals) - set(self.stored))
+        self.left_on_device = left
+        self.attempts = attempts
+        self.retries = retries
+
+
+def run_until_synced(seed, store_path, max_attempts=300, faults=None):
+    """One randomized scenario: sessions on a device, syncs over a faulty link until the device is empty.
+
+    The device log asserts it frees a session only once the store holds it.
+    """
+    from repclip.link.client import LinkClient
+    from repclip.link.errors import LinkError
+    from repclip.link.sync import sync
+    from repclip.store import Store
+
+    firmware_lib()
+    from repclip_board.linkserver import LinkServer
+
+    def relay(log, rng, **faults):
+        return FaultyRelay(lambda s: LinkServer(s, log, lambda: {"device": "RC-TEST", "fw": "0.1.0"},
+                                                on_plan=lambda o: None, on_clock=lambda t: None,
+                                                chunk=rng.choice((256, 1024, 2000))), rng, **faults)
+
+    rng = random.Random(seed)
+    originals = {sid: make_session(sid, n_sets=rng.randrange(1, 4), reps=rng.randrange(0, 12),
+                                   hops=rng.randrange(0, 4), pad=rng.choice((0, 0, 3000, 30_000)))
+                 for sid in rng.sample(range(1, 500), rng.randrange(1, 5))}
+    faults = faults or dict(p_drop=rng.choice((0, 0.01, 0.03)), p_flip=rng.choice((0, 0.01, 0.03)),
+                            p_trunc=rng.choice((0, 0.01, 0.03)), p_cut=rng.choice((0.001, 0.003, 0.01)),
+                            p_junk=0.01)
+    def crash_sometimes(sid):
+        if rng.random() < 0.1:  # the host dies between commit and ACK
+            raise BoardUnplugged("host crashed after committing session %d (fault injection)" % sid)
+
+    with Store(store_path) as store:
+        log = GuardedLog(originals, store)
+        attempts = retries = 0
+        while log.files and attempts < max_attempts:
+            attempts += 1
+            client = LinkClient(relay(log, rng, **faults), timeout=0.2, retries=12)
+            try:
+                sync(client, store, prescription={"day": attempts}, after_commit=crash_sometimes)
+            except LinkError:
+                pass
+            retries += client.retry_count
+        rows = [(s.session_id, store.raw(s.key)) for s in store.sessions()]
+        return FaultRun(originals, rows, sorted(log.files), attempts, retries, log.early_deletes)

@@ -55,11 +55,12 @@ class SerialTransport:
         self.bytes_in = 0
         self.bytes_out = 0
 
-    def read(self, n=4096, timeout=0.5):
+    def read(self, n=65536, timeout=0.5):
         """Up to n bytes; waits at most `timeout` s for the first byte, then takes what is buffered."""
         ser = self.serial
         try:
-            ser.timeout = timeout
+            if ser.timeout != timeout:
+                ser.timeout = timeout  # pyserial reconfigures the tty on every set: only when it changes
             data = ser.read(1)
             if data:
                 waiting = ser.in_waiting
