@@ -1,0 +1,381 @@
+"""Merge stored sessions into the plan: done vs prescribed, and push / hold / back off.
+
+Each stored session is matched to a planned session: the one on its date, else
+the nearest unmatched planned session within the plan's contingency window
+(a shifted day), else it is unplanned. Per exercise it measures reps (or hops)
+done against prescribed, tempo compliance per phase, ROM / velocity and
+landing / contact trends, left/right asymmetry, RPE and discomfort, and
+decides a status with the reasons spelled out plus the next prescription
+from the progression rule. The rules and thresholds are in docs/host.md; the
+thresholds come from the plan's [thresholds] table.
+"""
+
+import datetime
+
+from repcore.events import TEMPO_OK
+from repcore.tempo import TempoError, parse_tempo
+
+PUSH = "push"
+HOLD = "hold"
+BACK_OFF = "back off"
+_RANK = {PUSH: 0, HOLD: 1, BACK_OFF: 2}
+PHASES = ("eccentric", "pause", "concentric")
+ROM_DROP = 0.10  # ROM down more than this vs the previous session holds
+_WORDS = {1: "one session", 2: "two sessions", 3: "three sessions", 4: "four sessions"}
+
+
+def worst(statuses):
+    out = PUSH
+    for s in statuses:
+        if _RANK[s] > _RANK[out]:
+            out = s
+    return out
+
+
+def session_date(session):
+    """The local calendar date a stored session started on."""
+    ts = getattr(session, "started_at", None) or session.clock or 0
+    return datetime.datetime.fromtimestamp(ts).date()
+
+
+def _label(name):
+    return name.replace("_", " ")
+
+
+def _pct(x):
+    return "%d%%" % round(x * 100)
+
+
+class ExerciseResult:
+    """One exercise in one session: what was done against what was prescribed."""
+
+    def __init__(self, exercise, prescribed, sets):
+        self.exercise = exercise
+        self.prescribed = prescribed  # plan.Exercise or None (unplanned)
+        self.sets = sets
+        self.mode = prescribed.mode if prescribed else (sets[0].mode if sets else "strength")
+        self.reps = [r for s in sets for r in s.reps]
+        self.hops = [h for s in sets for h in s.hops]
+        self.status = None
+        self.reasons = []
+        self.next = None
+        self._measure()
+
+    # -- measurements ----------------------------------------------------
+    def _count(self, s):
+        if self.mode == "hops":
+            return len(s.hops) if s.hops else int(s.end_meta.get("hops") or 0)
+        return len(s.reps) if s.reps else int(s.end_meta.get("reps") or 0)
+
+    def _measure(self):
+        self.done = sum(self._count(s) for s in self.sets)
+        p = self.prescribed
+        if p is None:
+            self.target = None
+        else:
+            per_set = p.reps if p.reps is not None else p.hops
+            sides = 2 if p.side == "both" and any(s.side in ("L", "R") for s in self.sets) else 1
+            self.target = p.sets * per_set * sides
+        self.by_side = {}
+        for s in self.sets:
+            if s.side in ("L", "R"):
+                self.by_side.setdefault(s.side, []).append(s)
+        self.compliance = self._compliance(self.sets)
+        roms = [r.rom_cm for r in self.reps if r.rom_cm is not None]
+        vels = [r.mean_velocity_m_s for r in self.reps if r.mean_velocity_m_s is not None]
+        self.rom_cm = sum(roms) / len(roms) if roms else None
+        self.velocity = sum(vels) / len(vels) if vels else None
+        peaks = [h.peak_g for h in self.hops if h.peak_g]
+        contacts = [h.contact_ms for h in self.hops if h.contact_ms]
+        self.peak_g = sum(peaks) / len(peaks) if peaks else None
+        self.contact_ms = sum(contacts) / len(contacts) if contacts else None
+        heights = [h.jump_height_cm for h in self.hops]
+        self.height_cm = sum(heights) / len(heights) if heights else None
+        rpes = [s.rpe for s in self.sets if s.rpe is not None]
+        self.rpe = max(rpes) if rpes else None
+        self.discomfort = None
+        self.discomfort_side = None
+        for s in self.sets:
+            if s.discomfort is not None and (self.discomfort is None or s.discomfort > self.discomfort):
+                self.discomfort, self.discomfort_side = s.discomfort, s.side
+
+    def _tempo_for(self, s):
+        text = s.tempo or (self.prescribed.tempo if self.prescribed else None)
+        try:
+            return parse_tempo(text)
+        except TempoError:
+            return None
+
+    def _compliance(self, sets):
+        """{phase: share of judged reps in tempo}; verdicts from the device, else judged here."""
+        ok = dict.fromkeys(PHASES, 0)
+        judged = dict.fromkeys(PHASES, 0)
+        for s in sets:
+            tempo = None
+            for r in s.reps:
+                verdicts = (r.tempo_eccentric, r.tempo_pause, r.tempo_concentric)
+                if all(v is None for v in verdicts):
+                    tempo = tempo or self._tempo_for(s)
+                    if tempo is None:
+                        continue
+                    verdicts = (tempo.judge(tempo.eccentric_ms, r.eccentric_ms), tempo.judge(tempo.pause_ms, r.pause_ms),
+                                tempo.judge(tempo.concentric_ms, r.concentric_ms))
+                for phase, v in zip(PHASES, verdicts):
+                    if v is not None:
+                        judged[phase] += 1
+                        ok[phase] += v == TEMPO_OK
+        return {p: ok[p] / judged[p] for p in PHASES if judged[p]}
+
+    def side_summary(self):
+        out = {}
+        for side, sets in sorted(self.by_side.items()):
+            reps = [r for s in sets for r in s.reps]
+            hops = [h for s in sets for h in s.hops]
+            comp = self._compliance(sets)
+            peaks = [h.peak_g for h in hops if h.peak_g]
+            out[side] = {"done": sum(self._count(s) for s in sets),
+                         "compliance": min(comp.values()) if comp else None,
+                         "peak_g": sum(peaks) / len(peaks) if peaks else None,
+                         "reps": len(reps)}
+        return out
+
+    def to_dict(self):
+        return {
+            "exercise": self.exercise, "mode": self.mode, "done": self.done, "target": self.target,
+            "prescribed": self.prescribed.to_dict() if self.prescribed else None,
+            "compliance": {p: round(v, 3) for p, v in self.compliance.items()},
+            "rom_cm": _r(self.rom_cm), "velocity_m_s": _r(self.velocity, 3), "peak_g": _r(self.peak_g),
+            "contact_ms": _r(self.contact_ms, 0), "height_cm": _r(self.height_cm), "rpe": self.rpe,
+            "discomfort": self.discomfort, "sides": self.side_summary(), "status": self.status,
+            "reasons": list(self.reasons), "next": self.next.to_dict() if self.next else None,
+        }
+
+
+def _r(x, nd=2):
+    return None if x is None else round(x, nd)
+
+
+class SessionMatch:
+    def __init__(self, session, date, planned, shifted_from=None):
+        self.session = session
+        self.date = date
+        self.planned = planned  # plan.PlannedSession or None
+        self.shifted_from = shifted_from
+        self.exercises = []
+
+    @property
+    def status(self):
+        judged = [e.status for e in self.exercises if e.status]
+        return worst(judged) if judged else None
+
+
+class MergeResult:
+    def __init__(self, plan, matches, as_of):
+        self.plan = plan
+        self.matches = matches
+        self.as_of = as_of
+        self.latest = {}  # exercise -> its most recent ExerciseResult (carries status)
+        self.history = {}  # exercise -> [(date, ExerciseResult)] oldest first
+        self.calendar = []  # [(date, planned session name, status or "missed"/"planned"/"unplanned")]
+        self.status = None
+        self.reasons = []
+
+    def to_dict(self):
+        return {
+            "as_of": self.as_of.isoformat(), "status": self.status, "reasons": list(self.reasons),
+            "exercises": {k: v.to_dict() for k, v in self.latest.items()},
+            "calendar": [{"date": d.isoformat(), "session": n, "state": s} for d, n, s in self.calendar],
+            "sessions": len(self.matches),
+        }
+
+
+def merge(plan, sessions, as_of=None):
+    """Match sessions (oldest first or not) to the plan and judge every exercise."""
+    dated = sorted(((session_date(s), i, s) for i, s in enumerate(sessions)), key=lambda x: (x[0], x[1]))
+    as_of = as_of or (dated[-1][0] if dated else datetime.date.today())
+    window = plan.contingency["window_days"]
+    taken = set()
+    matches = []
+    for date, _, s in dated:
+        planned = plan.session_for(date)
+        shifted = None
+        if planned is not None and date in taken:
+            planned = None  # a second session the same day: extra work
+        if planned is None and window:
+            # the nearest planned day not yet done, earlier days first (a missed day shifted forward)
+            for delta in sorted(range(-window, window + 1), key=lambda d: (abs(d), d)):
+                other = date + datetime.timedelta(days=delta)
+                if delta and other not in taken and other <= as_of:
+                    cand = plan.session_for(other)
+                    if cand is not None and _overlaps(cand, s):
+                        planned, shifted = cand, other
+                        break
+        if planned is not None:
+            taken.add(planned.date)
+        m = SessionMatch(s, date, planned, shifted)
+        m.exercises = _exercises(s, planned)
+        matches.append(m)
+    result = MergeResult(plan, matches, as_of)
+    for m in matches:
+        for e in m.exercises:
+            result.history.setdefault(e.exercise, []).append((m.date, e))
+    for name, hist in result.history.items():
+        _judge(plan, hist)
+        result.latest[name] = hist[-1][1]
+    statuses = [e.status for e in result.latest.values() if e.status]
+    result.status = worst(statuses) if statuses else None
+    for e in result.latest.values():
+        if e.status == result.status:
+            result.reasons.extend(e.reasons)
+    result.calendar = _calendar(plan, matches, as_of)
+    return result
+
+
+def _overlaps(planned, session):
+    names = {e.exercise for e in planned.exercises}
+    return any(s.exercise in names for s in session.sets) or not session.sets
+
+
+def _exercises(session, planned):
+    order = []
+    by_name = {}
+    for s in session.sets:
+        if s.exercise not in by_name:
+            by_name[s.exercise] = []
+            order.append(s.exercise)
+        by_name[s.exercise].append(s)
+    out = [ExerciseResult(n, planned.exercise(n) if planned else None, by_name[n]) for n in order]
+    if planned is not None:
+        for p in planned.exercises:
+            if p.exercise not in by_name:
+                out.append(ExerciseResult(p.exercise, p, []))
+    return out
+
+
+def _rising(values, n):
+    """True when the last n+1 values rise strictly n times running."""
+    tail = [v for v in values if v is not None][-(n + 1):]
+    return len(tail) == n + 1 and all(b > a for a, b in zip(tail, tail[1:]))
+
+
+def _judge(plan, hist):
+    """Status, reasons and next prescription for the latest result of one exercise."""
+    th = plan.thresholds
+    date, e = hist[-1]
+    name = _label(e.exercise)
+    back, hold, good = [], [], []
+    if e.prescribed is None:
+        e.status = None
+        e.reasons = ["unplanned: not in the plan for %s" % date]
+        return
+    if not e.sets:
+        e.status = HOLD
+        e.reasons = ["%s not done (planned %s)" % (name, e.prescribed.describe().split(", ", 1)[1])]
+        e.next = e.prescribed.copy()
+        return
+    # volume
+    missed = max(0, e.target - e.done)
+    unit = "hops" if e.mode == "hops" else "reps"
+    if missed:
+        share = missed / e.target
+        text = "missed %d of %d %s on %s" % (missed, e.target, unit, name)
+        if share > 2 * th["missed_reps"]:
+            back.append(text + " (%s > %s)" % (_pct(share), _pct(2 * th["missed_reps"])))
+        elif share > th["missed_reps"]:
+            hold.append(text)
+        else:
+            good.append(text + " (within %s)" % _pct(th["missed_reps"]))
+    else:
+        good.append("all %d %s done on %s" % (e.target, unit, name))
+    # tempo
+    low = [(p, v) for p, v in e.compliance.items() if v < th["tempo_compliance"]]
+    for phase, v in low:
+        hold.append("tempo compliance %s < %s on %s %s" % (_pct(v), _pct(th["tempo_compliance"]), name, phase))
+    if e.compliance and not low:
+        good.append("tempo in band on %s (lowest phase %s)" % (name, _pct(min(e.compliance.values()))))
+    # effort and discomfort
+    if e.rpe is not None and e.rpe > th["rpe_max"]:
+        hold.append("RPE %g > %g on %s" % (e.rpe, th["rpe_max"], name))
+    if e.discomfort is not None:
+        where = name + ("" if e.discomfort_side not in ("L", "R") else " " + e.discomfort_side)
+        text = "discomfort %g/10 flagged on %s" % (e.discomfort, where)
+        if e.discomfort >= th["discomfort_back_off"]:
+            back.append(text)
+        elif e.discomfort >= th["discomfort_hold"]:
+            hold.append(text)
+    # trends over sessions
+    n = th["landing_rise_sessions"]
+    if e.mode == "hops":
+        peaks = [x.peak_g for _, x in hist]
+        if _rising(peaks, n):
+            tail = [v for v in peaks if v is not None][-(n + 1):]
+            hold.append("landing peak rising %s running (%s g) on %s"
+                        % (_WORDS.get(n, "%d sessions" % n), " -> ".join("%.1f" % v for v in tail), name))
+        contacts = [x.contact_ms for _, x in hist]
+        if _rising(contacts, n):
+            tail = [v for v in contacts if v is not None][-(n + 1):]
+            hold.append("ground contact rising %s running (%s ms) on %s"
+                        % (_WORDS.get(n, "%d sessions" % n), " -> ".join("%d" % v for v in tail), name))
+    else:
+        roms = [x.rom_cm for _, x in hist if x.rom_cm is not None]
+        if len(roms) >= 2 and roms[-2] > 0 and (roms[-2] - roms[-1]) / roms[-2] > ROM_DROP:
+            hold.append("depth down %s vs last session on %s (%.0f -> %.0f cm)"
+                        % (_pct((roms[-2] - roms[-1]) / roms[-2]), name, roms[-2], roms[-1]))
+    # left / right
+    sides = e.side_summary()
+    if "L" in sides and "R" in sides:
+        L, R = sides["L"], sides["R"]
+        for key, what, fmt in (("done", unit, "%d"), ("peak_g", "landing peak", "%.1f g"),
+                               ("compliance", "tempo compliance", None)):
+            a, b = L[key], R[key]
+            if a is None or b is None or max(a, b) <= 0:
+                continue
+            diff = abs(a - b) / max(a, b) if key != "compliance" else abs(a - b)
+            if diff > th["asymmetry"]:
+                shown = ("L %s vs R %s" % (fmt % a, fmt % b)) if fmt else ("L %s vs R %s" % (_pct(a), _pct(b)))
+                hold.append("left/right asymmetry in %s on %s: %s (%s > %s)"
+                            % (what, name, shown, _pct(diff), _pct(th["asymmetry"])))
+    # decide
+    if back:
+        e.status, e.reasons = BACK_OFF, back + hold
+        e.next = e.prescribed.backed_off(plan.contingency["back_off_load"], plan.contingency["back_off_reps"])
+    elif hold:
+        e.status, e.reasons = HOLD, hold
+        e.next = e.prescribed.copy()
+    else:
+        e.status, e.reasons = PUSH, good
+        e.next = e.prescribed.next_step(_base_reps(plan, e.exercise))
+        if e.prescribed.progression is None:
+            e.reasons = good + ["no progression rule for %s: keep the prescription" % name]
+
+
+def _base_reps(plan, exercise):
+    """The starting reps of the exercise in the plan (where the double progression resets to)."""
+    for b in plan.blocks:
+        for s in b.sessions:
+            for x in s.exercises:
+                if x.exercise == exercise:
+                    return x.reps
+    return None
+
+
+def _calendar(plan, matches, as_of):
+    """Every planned day up to the end of as_of's week, with its state; unplanned sessions too."""
+    done = {}
+    for m in matches:
+        key = m.planned.date if m.planned else m.date
+        done.setdefault(key, []).append(m)
+    last = min(plan.end, as_of + datetime.timedelta(days=6 - as_of.weekday()))
+    out = []
+    for p in plan.planned_sessions(plan.start, last):
+        got = done.pop(p.date, None)
+        if got:
+            state = worst([m.status for m in got if m.status] or [PUSH])
+        else:
+            state = "missed" if p.date < as_of else ("today" if p.date == as_of else "planned")
+        out.append((p.date, p.name, state))
+    for d, ms in done.items():
+        for m in ms:
+            out.append((d, "unplanned", "unplanned" if m.planned is None else m.status))
+    out.sort(key=lambda x: x[0])
+    return out
