@@ -15,8 +15,9 @@ unless a frame was actually lost.
 import time
 
 from repcore import protocol as P
-from repcore.frame import FrameReader, encode_frame
+from repcore.frame import encode_frame
 from repclip.link.errors import DeviceError, LinkTimeout
+from repclip.link.framing import HostFrameReader
 
 
 class LinkClient:
@@ -25,9 +26,7 @@ class LinkClient:
         self.timeout = timeout
         self.retries = retries
         self.deadline = deadline  # overall seconds for this client, or None
-        self.reader = FrameReader()
-        self._unfed = b""  # received bytes not yet fed to the reader
-        self._unfed_pos = 0
+        self.reader = HostFrameReader()
         self._seq = 0
         self._clock = getattr(transport, "clock", time.monotonic)
         self._t0 = self._clock()
@@ -45,33 +44,29 @@ class LinkClient:
             raise LinkTimeout("%s: the link did not finish within %.0f s" % (what, self.deadline))
 
     def _frames(self):
-        """Yield whole frames: first from bytes already received, else from one read (None on silence).
+        """Yield the whole frames of one read (up to timeout); None on silence, the cue to retry.
 
-        Bytes are fed to the FrameReader in 4 KB slices (it copies its
-        remaining buffer per frame, so this keeps a 64 KB read linear), and
-        whatever the caller does not consume stays for the next call.
+        Frames the caller does not consume stay in the reader for the next call.
         """
         got = False
-        read_done = False
         while True:
             f = self.reader.next_frame()
-            if f is not None:
-                got = True
-                yield f
-                continue
-            if self._unfed_pos < len(self._unfed):
-                self.reader.feed(self._unfed[self._unfed_pos:self._unfed_pos + 4096])
-                self._unfed_pos += 4096
-                continue
-            if got or read_done:
+            if f is None:
+                break
+            got = True
+            yield f
+        if got:
+            return
+        data = self.transport.read(65536, self.timeout)
+        if not data:
+            yield None
+            return
+        self.reader.feed(data)
+        while True:
+            f = self.reader.next_frame()
+            if f is None:
                 return
-            data = self.transport.read(65536, self.timeout)
-            read_done = True
-            if not data:
-                yield None  # silence: the caller's cue to retry
-                return
-            self._unfed = data
-            self._unfed_pos = 0
+            yield f
 
     def request(self, ftype, payload=b"", what=None):
         """Send one request and return the response payload (raises DeviceError on ERROR)."""

@@ -104,9 +104,11 @@ def make_session(sid, device="RC-TEST", n_sets=2, reps=8, hops=0, pad=0, clock=1
 class PtyStream:
     """Device end of a pty pair, with the usb_cdc.data interface LinkServer uses."""
 
-    def __init__(self, fd):
+    def __init__(self, fd, rate=None):
         self.fd = fd
         self.connected = True
+        self.rate = rate  # bytes/s to pace writes at (a USB full-speed CDC link), None = as fast as the pty
+        self._next = None
 
     @property
     def in_waiting(self):
@@ -120,6 +122,14 @@ class PtyStream:
         return os.read(self.fd, n)
 
     def write(self, data):
+        if self.rate:
+            now = time.perf_counter()
+            if self._next is None or self._next < now:
+                self._next = now
+            self._next += len(data) / self.rate
+            delay = self._next - now
+            if delay > 0.0005:
+                time.sleep(delay)
         view = memoryview(data)
         while view:
             n = os.write(self.fd, view)

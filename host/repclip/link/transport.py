@@ -7,6 +7,7 @@ vanished USB device produces mid-transfer into BoardUnplugged.
 
 import errno
 import os
+import select
 import time
 
 import serial
@@ -54,20 +55,32 @@ class SerialTransport:
             raise BoardUnplugged("cannot open %s: %s" % (port, e)) from None
         self.bytes_in = 0
         self.bytes_out = 0
+        fd = getattr(self.serial, "fd", None)
+        self._fd = fd if isinstance(fd, int) and os.name == "posix" else None
 
     def read(self, n=65536, timeout=0.5):
         """Up to n bytes; waits at most `timeout` s for the first byte, then takes what is buffered."""
-        ser = self.serial
         try:
-            if ser.timeout != timeout:
-                ser.timeout = timeout  # pyserial reconfigures the tty on every set: only when it changes
-            data = ser.read(1)
-            if data:
-                waiting = ser.in_waiting
-                if waiting:
-                    data += ser.read(min(waiting, n - 1))
-        except (serial.SerialException, OSError, TypeError) as e:
-            # TypeError: pyserial on a closed fd after a concurrent close.
+            if self._fd is not None:
+                # POSIX fast path: one select + one read per call, on the fd pyserial opened and
+                # configured (pyserial's read(1) + in_waiting + read(rest) costs three wake-ups).
+                ready, _, _ = select.select([self._fd], [], [], timeout)
+                if not ready:
+                    return b""
+                data = os.read(self._fd, n)
+                if not data:
+                    raise OSError(errno.EIO, "the port reports data but returns none (device disconnected)")
+            else:
+                ser = self.serial
+                if ser.timeout != timeout:
+                    ser.timeout = timeout  # pyserial reconfigures the port on every set: only when it changes
+                data = ser.read(1)
+                if data:
+                    waiting = ser.in_waiting
+                    if waiting:
+                        data += ser.read(min(waiting, n - 1))
+        except (serial.SerialException, OSError, TypeError, ValueError) as e:
+            # TypeError/ValueError: pyserial or select on a closed fd after a concurrent close.
             raise BoardUnplugged("lost %s mid-transfer (%s): the board was unplugged or reset; "
                                  "plug it back in and sync again to resume" % (self.port, e)) from None
         self.bytes_in += len(data)
