@@ -29,8 +29,13 @@ class Trace:
         self.times = [r[0] - self.t0_us for r in rows]
 
     @property
+    def period_us(self):
+        return self.times[-1] // (len(self.times) - 1) if len(self.times) > 1 else 1
+
+    @property
     def duration_us(self):
-        return self.times[-1]
+        """Time covered by the trace: the last row lasts one sample period too."""
+        return self.times[-1] + self.period_us
 
     def __len__(self):
         return len(self.rows)
@@ -97,7 +102,7 @@ class TraceSource:
         if self.start_ns is None or t_ns < self.start_ns:
             return rows[0][1:], None
         rel_us = (t_ns - self.start_ns) // 1000
-        if rel_us > self.trace.duration_us:
+        if rel_us >= self.trace.duration_us:
             return rows[-1][1:], None
         i = bisect.bisect_right(self.trace.times, rel_us) - 1
         return rows[i][1:], i
