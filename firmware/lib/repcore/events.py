@@ -33,7 +33,8 @@ class Rep:
 
     def __init__(self, index, start_us, bottom_us, rise_us, end_us,
                  rom_cm=None, mean_velocity_m_s=None,
-                 tempo_eccentric=None, tempo_pause=None, tempo_concentric=None):
+                 tempo_eccentric=None, tempo_pause=None, tempo_concentric=None,
+                 depth_deg=None, concentric_first=None):
         self.index = index
         self.start_us = start_us
         self.bottom_us = bottom_us
@@ -44,9 +45,16 @@ class Rep:
         self.tempo_eccentric = tempo_eccentric
         self.tempo_pause = tempo_pause
         self.tempo_concentric = tempo_concentric
+        # Thigh mount: flexion range in degrees (rom_cm stays None there).
+        self.depth_deg = depth_deg
+        # True for lifts that start at the bottom (deadlift from the floor, step-up):
+        # start->bottom is then the concentric stroke and rise->end the eccentric.
+        self.concentric_first = concentric_first
 
     @property
     def eccentric_ms(self):
+        if self.concentric_first:
+            return (self.end_us - self.rise_us) // 1000
         return (self.bottom_us - self.start_us) // 1000
 
     @property
@@ -55,6 +63,8 @@ class Rep:
 
     @property
     def concentric_ms(self):
+        if self.concentric_first:
+            return (self.bottom_us - self.start_us) // 1000
         return (self.end_us - self.rise_us) // 1000
 
     @property
@@ -85,6 +95,8 @@ class Rep:
             "tempo_pause": self.tempo_pause,
             "tempo_concentric": self.tempo_concentric,
             "tempo_ok": self.tempo_ok,
+            "depth_deg": self.depth_deg,
+            "concentric_first": self.concentric_first,
         }
 
     def __repr__(self):

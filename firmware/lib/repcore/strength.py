@@ -1,0 +1,265 @@
+"""Strength reps: strokes of the hip (or bar, or thigh angle) paired into reps.
+
+Front end (per sample, a handful of multiplies):
+  waist / implement: vertical acceleration = |a| - slow |g| (orientation free),
+      low-passed, integrated to velocity (slightly leaky, reset to zero while
+      standing still: zero-velocity updates) and to displacement;
+  thigh: flexion angle of the thigh from the standing reference direction
+      (degrees), and its rate.
+Strokes: a stroke is a movement one way whose speed rises above V_ON and
+ends when it falls below 15 % of its peak; its onset and stop are
+extrapolated to zero speed (filters.onset_us / stop_us). A stroke counts only
+if it covers at least D_MIN (walking bob, fidgeting and sway do not).
+Reps: the first stroke of a set fixes the lead direction (down for squats,
+up for deadlifts from the floor and step-ups); a rep is a lead stroke
+followed by an opposite stroke of similar size (re-racks and half moves
+fail that), confirmed MERGE_US after the second stroke stops (a sticking
+point that splits a stroke in two is merged back).
+"""
+
+from repcore.compat import const
+from repcore.events import Rep
+from repcore.filters import alpha, onset_us, stop_us
+from repcore.orient import GravityMagnitude, TiltAngle
+
+_LP_TAU_US = const(25000)  # vertical acceleration low-pass (~6 Hz)
+_LEAK_TAU_US = const(2000000)  # velocity leak between strokes: bounds drift from a residual bias
+_RATE_TAU_US = const(60000)  # thigh angular rate low-pass
+_QUIET_US = const(300000)  # still this long -> zero-velocity update
+_EXTRAP_US = const(600000)  # onset/stop extrapolation never exceeds this
+_MERGE_US = const(350000)  # strokes closer than this in the same direction are one stroke
+_MAX_STROKE_US = const(12000000)  # longer than this is drift, not a stroke
+_MAX_PAIR_GAP_US = const(10000000)  # longest pause between the two halves of a rep
+_REF_TAU_US = const(2000000)  # thigh standing reference adapts this slowly
+
+# Per mount: speed to start a stroke, floor of the stop speed, least stroke size.
+# waist/implement in m/s and m, thigh in deg/s and degrees.
+_LIMITS = {
+    "waist": (0.05, 0.025, 0.10),
+    "implement": (0.06, 0.03, 0.12),
+    "thigh": (12.0, 6.0, 25.0),
+}
+_QUIET_A = 0.12  # m/s^2: below this the hip is still or moving at constant speed
+_BALANCE = 0.45  # the smaller half of a rep must cover this share of the larger
+
+
+class StrengthDetector:
+    """Feeds on samples, queues Rep events in self.out (the engine drains it)."""
+
+    def __init__(self, mount="waist", tempo=None):
+        self.mount = mount
+        self.angular = mount == "thigh"
+        self.v_on, self.v_end_min, self.d_min = _LIMITS[mount]
+        self.tempo = tempo
+        self.out = []
+        self.gmag = GravityMagnitude()
+        self.tilt = TiltAngle() if self.angular else None
+        self.reset()
+
+    def reset(self):
+        self.gmag.reset()
+        if self.tilt is not None:
+            self.tilt.reset()
+        del self.out[:]
+        self.count = 0
+        self.lead = 0  # +1 up-first, -1 down-first, 0 unknown yet
+        self.has_p = False  # first half of a rep (a lead stroke) is waiting
+        self.has_q = False  # second half is waiting for its confirmation
+        self.p_start = self.p_end = self.q_start = self.q_end = 0
+        self.p_disp = self.q_disp = 0.0
+        self.phase = "top"
+        self.phase_start_us = 0
+        self._restart()
+
+    def _restart(self):
+        """Forget the motion state (start of stream or after a gap), keep the reps."""
+        self.a_lp = 0.0
+        self.v = 0.0
+        self.x = 0.0
+        self.x_prev = None
+        self.quiet_us = 0
+        self.moving = 0
+        self.armed = True
+        self.s_start = 0
+        self.s_x0 = 0.0
+        self.s_peak = 0.0
+        self.peak_x = 0.0  # extreme of x during the current rep (thigh depth)
+
+    # --- per sample -------------------------------------------------------
+
+    def feed(self, t, dt, ax, ay, az, amag, gyro2):
+        dts = dt * 1e-6
+        if self.angular:
+            x = -self.tilt.update(ax, ay, az, dt)
+            if self.x_prev is None:
+                self.x_prev = x
+            k = alpha(dt, _RATE_TAU_US)
+            rate = (x - self.x_prev) / dts
+            self.x_prev = x
+            v_old = self.v
+            v = v_old + (rate - v_old) * k
+            a = self.a_lp + ((v - v_old) / dts - self.a_lp) * k
+            self.v = v
+            self.a_lp = a
+            self.x = x
+            av = self.gmag.update(amag, dt, self.quiet_us > _QUIET_US)
+            still = -0.4 < av < 0.4
+        else:
+            av = self.gmag.update(amag, dt, self.quiet_us > _QUIET_US)
+            a = self.a_lp + (av - self.a_lp) * alpha(dt, _LP_TAU_US)
+            self.a_lp = a
+            v = self.v + a * dts
+            if self.moving == 0:
+                v -= v * dt / _LEAK_TAU_US  # between strokes only: a stroke must integrate cleanly
+            x = self.x + v * dts
+            self.v = v
+            self.x = x
+            still = -_QUIET_A < a < _QUIET_A
+        if still and gyro2 < 0.04:
+            self.quiet_us += dt
+        else:
+            self.quiet_us = 0
+        moving = self.moving
+        if moving == 0:
+            if self.quiet_us > _QUIET_US:
+                if self.angular:
+                    if -x < 20.0 and not self.has_p:
+                        self.tilt.learn_reference(dt, _REF_TAU_US)
+                elif -0.1 < v < 0.1:
+                    self.v = v = 0.0
+            if v > self.v_on or v < -self.v_on:
+                if self.armed:
+                    self._start_stroke(t, x, v, a)
+            elif not self.armed and -self.v_on * 0.5 < v < self.v_on * 0.5:
+                self.armed = True
+        else:
+            s = v * moving
+            if s > self.s_peak:
+                self.s_peak = s
+            if moving < 0 and x < self.peak_x:
+                self.peak_x = x
+            v_end = self.s_peak * 0.15
+            if v_end < self.v_end_min:
+                v_end = self.v_end_min
+            if s < v_end:
+                self._end_stroke(t, x, s, a)
+            elif t - self.s_start > _MAX_STROKE_US:
+                self.moving = 0
+                self.armed = False
+                self._set_phase(t)
+        if self.has_q and self.moving == 0 and t - self.q_end > _MERGE_US:
+            self._finalize()
+
+    # --- strokes ----------------------------------------------------------
+
+    def _start_stroke(self, t, x, v, a):
+        d = 1 if v > 0 else -1
+        start = onset_us(t, v, a, _EXTRAP_US)
+        if start < self.s_start:
+            start = self.s_start
+        self.moving = d
+        self.s_start = start
+        # Displacement already covered since the onset (v ~ tau^2 => x ~ v tau / 3).
+        self.s_x0 = x - v * (t - start) * 1e-6 / 3.0
+        self.s_peak = v * d
+        if d < 0 and not self.has_p:
+            self.peak_x = x
+        self._set_phase(start)
+
+    def _end_stroke(self, t, x, s, a):
+        d = self.moving
+        end = stop_us(t, s, a, _EXTRAP_US)
+        disp = (x - self.s_x0) * d + s * (end - t) * 1e-6 / 3.0
+        self.moving = 0
+        self.armed = False
+        if disp >= self.d_min:
+            self._stroke(d, self.s_start, end, disp)
+        self._set_phase(end)
+
+    def gap(self, t_last):
+        """The stream stopped at t_last: close a cut stroke there, settle the rep."""
+        if self.moving:
+            d = self.moving
+            disp = (self.x - self.s_x0) * d
+            self.moving = 0
+            if disp >= self.d_min:
+                self._stroke(d, self.s_start, t_last, disp)
+        if self.has_q:
+            self._finalize()
+        self._restart()
+        self._set_phase(t_last)
+
+    def finish(self, t_last):
+        self.gap(t_last)
+
+    def _stroke(self, d, start, end, disp):
+        if self.lead == 0:
+            self.lead = d
+        if d == self.lead:
+            if self.has_q:
+                self._finalize()
+            if self.has_p and not self.has_q and start - self.p_end < _MERGE_US:
+                self.p_end = end
+                self.p_disp += disp
+                return
+            self.has_p = True
+            self.has_q = False
+            self.p_start, self.p_end, self.p_disp = start, end, disp
+            return
+        if not self.has_p:
+            return  # a return stroke without its first half (e.g. standing up to start)
+        if self.has_q:
+            if start - self.q_end < _MERGE_US:
+                self.q_end = end
+                self.q_disp += disp
+            return
+        if start - self.p_end > _MAX_PAIR_GAP_US:
+            self.has_p = False
+            return
+        self.has_q = True
+        self.q_start, self.q_end, self.q_disp = start, end, disp
+
+    def _finalize(self):
+        self.has_q = False
+        self.has_p = False
+        big = self.p_disp if self.p_disp > self.q_disp else self.q_disp
+        small = self.q_disp if self.p_disp > self.q_disp else self.p_disp
+        if small < _BALANCE * big:
+            return
+        start, bottom, rise, end = self.p_start, self.p_end, self.q_start, self.q_end
+        if rise < bottom:  # extrapolations overlapped at a bounce
+            bottom = rise = (bottom + rise) // 2
+        if bottom < start:
+            bottom = start
+        if end < rise:
+            end = rise
+        self.count += 1
+        rep = Rep(self.count, start, bottom, rise, end)
+        if self.lead > 0:
+            rep.concentric_first = True
+            up_disp, up_us = self.p_disp, bottom - start
+        else:
+            up_disp, up_us = self.q_disp, end - rise
+        if self.angular:
+            rep.depth_deg = (self.p_disp + self.q_disp) * 0.5
+        else:
+            rep.rom_cm = (self.p_disp + self.q_disp) * 50.0
+            if up_us > 0:
+                rep.mean_velocity_m_s = up_disp / (up_us * 1e-6)
+        if self.tempo is not None:
+            self.tempo.judge_rep(rep)
+        self.out.append(rep)
+
+    def _set_phase(self, t):
+        m = self.moving
+        if m < 0:
+            phase = "eccentric"
+        elif m > 0:
+            phase = "concentric"
+        elif self.has_p and not self.has_q:
+            phase = "pause" if self.lead < 0 else "top"
+        else:
+            phase = "top"
+        if phase != self.phase:
+            self.phase = phase
+            self.phase_start_us = t
