@@ -98,29 +98,36 @@ def hop_series(n, peak_g=3.2, contact_ms=210, flight_ms=380, rng=None):
 
 def sample_history(plan, today, seed=7):
     """Synthetic earlier sessions following the plan up to (not including) today, with a story:
-    tempo improving on goblet squats, landing peaks creeping up on pogo hops."""
+    goblet squat eccentrics rushed early on then in tempo, one Thursday missed, pogo landing peaks
+    creeping up session by session, and a sore left side on split squats last Monday."""
     rng = random.Random(seed)
     out = []
     sid = 1000
-    day = plan.start
     hop_sessions = 0
+    missed = plan.start + datetime.timedelta(days=10)  # week 2 Thursday
+    last_strength = max((d for d in (today - datetime.timedelta(days=k) for k in range(1, 8))
+                         if (plan.session_for(d) or None) and plan.session_for(d).focus != "plyometrics"
+                         and plan.session_for(d).name.startswith("Strength")), default=None)
+    day = plan.start
     while day < today:
         planned = plan.session_for(day)
-        if planned is not None and day.weekday() != 3 or planned is not None and day.day % 2:  # skip some Thursdays
+        if planned is not None and day != missed:
             sets = []
             for e in planned.exercises:
-                sides = ["L", "R"] if e.side == "both" and e.exercise in ("split_squat", "step_up",
-                                                                          "single_leg_deadlift") else [e.side]
+                unilateral = e.side == "both" and e.exercise in ("split_squat", "step_up", "single_leg_deadlift")
                 for _ in range(e.sets):
-                    for side in sides:
-                        spec = {"exercise": e.exercise, "side": None if side == "both" else side, "tempo": e.tempo,
-                                "load_kg": e.load_kg, "rpe": 7, "discomfort": 1}
+                    for side in (["L", "R"] if unilateral else [None]):
+                        spec = {"exercise": e.exercise, "side": side, "tempo": e.tempo, "load_kg": e.load_kg,
+                                "rpe": 7, "discomfort": 1}
                         if e.mode == "hops":
-                            base = 3.0 + 0.35 * hop_sessions if e.exercise == "pogo_hops" else 3.4
+                            base = 3.0 + 0.45 * hop_sessions if e.exercise == "pogo_hops" else 3.4
                             spec["hops"] = hop_series(e.hops, base, rng=rng)
                         else:
+                            early = day < plan.start + datetime.timedelta(days=10)
                             spec["reps"] = reps_in_tempo(e.reps, e.tempo or "2-0-1", rng=rng,
-                                                         slow_eccentric=2 if day < plan.start + datetime.timedelta(days=10) else 0)
+                                                         slow_eccentric=3 if early else 0)
+                            if e.exercise == "split_squat" and side == "L" and day == last_strength:
+                                spec["discomfort"] = 4
                         sets.append(spec)
             if any(e.mode == "hops" for e in planned.exercises):
                 hop_sessions += 1
@@ -140,7 +147,7 @@ def run_demo(out_dir, today=None, use_board=True, echo=click.echo):
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = load_plan(SAMPLE_PLAN)
-    today = today or plan.start + datetime.timedelta(days=23)  # the Wednesday hop day of week 4
+    today = today or plan.start + datetime.timedelta(days=30)  # the Wednesday hop day of week 5
     db = out_dir / "demo.db"
     if db.exists():
         db.unlink()
@@ -168,7 +175,7 @@ def _todays_fallback(plan, today):
     for e in planned.exercises if planned else ():
         for _ in range(e.sets):
             if e.mode == "hops":
-                sets.append({"exercise": e.exercise, "hops": hop_series(e.hops, 4.2, rng=rng), "rpe": 7})
+                sets.append({"exercise": e.exercise, "hops": hop_series(e.hops, 4.4, rng=rng), "rpe": 7})
             else:
                 sets.append({"exercise": e.exercise, "tempo": e.tempo, "load_kg": e.load_kg,
                              "reps": reps_in_tempo(e.reps, e.tempo or "2-0-1", rng=rng), "rpe": 7})
