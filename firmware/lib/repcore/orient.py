@@ -17,7 +17,6 @@ from repcore.compat import const
 from repcore.filters import alpha
 
 G = 9.80665
-_G_START_US = const(250000)  # the first quarter second sets the level
 _G_QUIET_TAU_US = const(1000000)  # standing still: follow the sensor's reading
 _G_TAU_US = const(16000000)  # moving: slow, a rep's net vertical acceleration averages to zero
 _DIR_TAU_US = const(60000)  # ~2.7 Hz: keeps the tilt, drops most of the motion
@@ -31,14 +30,11 @@ class GravityMagnitude:
 
     def reset(self):
         self.g = G
-        self.elapsed_us = 0
 
     def update(self, amag, dt_us, quiet=False):
-        # Average the first samples, then learn mostly while standing still.
-        self.elapsed_us += dt_us
-        if self.elapsed_us < _G_START_US:
-            tau = self.elapsed_us
-        elif quiet:
+        # Start from standard gravity (a stream may begin mid-movement) and
+        # learn the sensor's own reading mostly while standing still.
+        if quiet:
             tau = _G_QUIET_TAU_US
         else:
             tau = _G_TAU_US
