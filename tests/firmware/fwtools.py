@@ -69,4 +69,8 @@ def reference_events(trace_path, mode, tempo=None):
         ev = eng.feed(row[0] - trace.t0_us, *row[1:])
         if ev is not None:
             events.append(ev)
+    ev = eng.finish()
+    while ev is not None:
+        events.append(ev)
+        ev = eng.finish()
     return events

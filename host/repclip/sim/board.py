@@ -247,21 +247,27 @@ class VirtualBoard:
         except ImportError:
             return None
         cls = getattr(engine_mod, "Engine", None)
-        if cls is None or not hasattr(cls, "feed"):
+        if cls is None:
             return None
-        original = cls.feed
         events = self.engine_events
+        originals = {}
+        for name in ("feed", "finish"):
+            original = getattr(cls, name, None)
+            if original is None:
+                continue
+            originals[name] = original
 
-        def feed(self_, *args, **kwargs):
-            ev = original(self_, *args, **kwargs)
-            if ev is not None:
-                events.append(ev)
-            return ev
+            def wrapped(self_, *args, _original=original, **kwargs):
+                ev = _original(self_, *args, **kwargs)
+                if ev is not None:
+                    events.append(ev)
+                return ev
 
-        cls.feed = feed
+            setattr(cls, name, wrapped)
 
         def undo():
-            cls.feed = original
+            for name, original in originals.items():
+                setattr(cls, name, original)
 
         return undo
 
