@@ -62,7 +62,7 @@ def _session_ids(flash_dir):
 
 def simulate(trace_path, flash_dir, *, exercise=None, side=None, mode=None, tempo=None, png_dir=None,
              rpe=7, discomfort=0, imu_variant="LSM6DSOX", imu_present=True, scenario=None,
-             echo_console=False, **settings_overrides):
+             echo_console=False, firmware_dir=None, **settings_overrides):
     """Run the firmware through one set on `trace_path`; returns a SimResult.
 
     The scenario (scenario.default_scenario unless one is given) chooses the
@@ -83,7 +83,7 @@ def simulate(trace_path, flash_dir, *, exercise=None, side=None, mode=None, temp
             overrides.setdefault(key, value)
     before = set(_session_ids(flash_dir))
     board = VirtualBoard(flash_dir, settings=overrides, trace_source=source, imu_variant=imu_variant,
-                         imu_present=imu_present, echo_console=echo_console)
+                         imu_present=imu_present, echo_console=echo_console, firmware_dir=firmware_dir)
     odr = int(board.settings.get("REPCLIP_ODR_HOPS" if mode == "hops" else "REPCLIP_ODR_STRENGTH", 208) or 208)
     (scenario or default_scenario)(board, source, exercise=exercise, rpe=rpe, discomfort=discomfort, odr=odr)
     reason = board.run()

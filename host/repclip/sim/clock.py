@@ -66,8 +66,15 @@ class VirtualClock:
         return self.ns / 1e9
 
 
-def make_time_module(clock, epoch_s=1_767_225_600):
-    """A `time` module whose clocks and sleep run on `clock`; the rest is the real module."""
+CIRCUITPY_EPOCH = 946_684_800  # an unset CircuitPython RTC starts at 2000-01-01
+
+
+def make_time_module(clock, epoch_s=CIRCUITPY_EPOCH):
+    """A `time` module whose clocks and sleep run on `clock`; the rest is the real module.
+
+    time.time() is `clock.epoch_s` (settable through the rtc stand-in) plus virtual seconds.
+    """
+    clock.epoch_s = getattr(clock, "epoch_s", epoch_s)
     mod = types.ModuleType("time")
     for name in dir(_real_time):
         if not name.startswith("__"):
@@ -77,8 +84,8 @@ def make_time_module(clock, epoch_s=1_767_225_600):
     mod.monotonic_ns = clock.monotonic_ns
     mod.perf_counter = clock.monotonic
     mod.perf_counter_ns = clock.monotonic_ns
-    mod.time = lambda: epoch_s + clock.ns / 1e9
-    mod.time_ns = lambda: epoch_s * 1_000_000_000 + clock.ns
+    mod.time = lambda: int(clock.epoch_s + clock.ns // 1_000_000_000)  # CircuitPython: integer seconds
+    mod.time_ns = lambda: clock.epoch_s * 1_000_000_000 + clock.ns
     mod.localtime = lambda secs=None: _real_time.gmtime(mod.time() if secs is None else secs)
     mod.__virtual_clock__ = clock
     return mod

@@ -384,7 +384,32 @@ def make_usb_cdc(hw):
     return m
 
 
+def make_rtc(hw):
+    import time as _t
+
+    m = types.ModuleType("rtc")
+    clock = hw.clock
+
+    class RTC:
+        @property
+        def datetime(self):
+            return _t.gmtime(getattr(clock, "epoch_s", 946_684_800) + clock.ns // 1_000_000_000)
+
+        @datetime.setter
+        def datetime(self, value):
+            import calendar
+
+            clock.epoch_s = calendar.timegm(tuple(value)[:6] + (0, 0, 0)) - clock.ns // 1_000_000_000
+
+        calibration = 0
+
+    m.RTC = RTC
+    m.set_time_source = lambda source: None
+    return m
+
+
 MODULE_FACTORIES = {
+    "rtc": make_rtc,
     "microcontroller": make_microcontroller,
     "board": make_board,
     "busio": make_busio,
