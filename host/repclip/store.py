@@ -18,9 +18,11 @@ import datetime
 import json
 import pathlib
 import sqlite3
+import struct
 import time
 
-from repcore.events import Hop, Rep
+from repcore import record
+from repcore.events import SOFTNESS_GRADES, Hop, Rep
 from repclip.session import SessionData, SessionFormatError, SetData, parse_session
 
 APP_NAME = "repclip"
@@ -104,8 +106,26 @@ CREATE TABLE partials (
 );
 """
 
-# Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS = [_V1]
+def _v2_packed_events(db):
+    """v2: each set also keeps its reps and hops packed in the device's record structs
+    (repcore.record REP_FMT / HOP_FMT), so a bulk load unpacks blobs instead of
+    fetching one SQL row per rep. Backfills sets stored by v1."""
+    db.execute("ALTER TABLE sets ADD COLUMN reps_blob BLOB NOT NULL DEFAULT x''")
+    db.execute("ALTER TABLE sets ADD COLUMN hops_blob BLOB NOT NULL DEFAULT x''")
+    packed = {}
+    for row in db.execute("SELECT session_key, set_pos, idx, start_us, bottom_us, rise_us, end_us, rom_cm, velocity, "
+                          "tempo_ecc, tempo_pause, tempo_con FROM reps ORDER BY rowid"):
+        packed.setdefault((row[0], row[1]), [[], []])[0].append(_pack_rep(Rep(*row[2:])))
+    for row in db.execute("SELECT session_key, set_pos, idx, takeoff_us, touchdown_us, contact_ms, peak_g, "
+                          "loading_rate, softness FROM hops ORDER BY rowid"):
+        packed.setdefault((row[0], row[1]), [[], []])[1].append(_pack_hop(Hop(*row[2:])))
+    db.executemany("UPDATE sets SET reps_blob=?, hops_blob=? WHERE session_key=? AND pos=?",
+                   [(b"".join(r), b"".join(h), k, p) for (k, p), (r, h) in packed.items()])
+
+
+# Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1
+# (an SQL script, or a function of the connection for data migrations).
+MIGRATIONS = [_V1, _v2_packed_events]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -116,6 +136,44 @@ def _num(value, kind=float):
     if value != value or abs(value) > 2**62:  # NaN, inf, or too big for SQLite's INTEGER
         return None
     return kind(value)
+
+
+def _whole(v):
+    """RPE 7 comes back from a REAL column as 7.0: give the device's 7 back."""
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+# Reps and hops packed exactly as the device records them (repcore.record REP/HOP
+# payloads), so a stored blob decodes to the same values parse_session gives.
+_REP = struct.Struct(record.REP_FMT)
+_HOP = struct.Struct(record.HOP_FMT)
+_NONE16 = 0xFFFF
+_NONE8 = 127
+
+
+def _pack_rep(rep):
+    return record.encode_rep(0, rep)[record.HEAD_LEN:-2]
+
+
+def _pack_hop(hop):
+    return record.encode_hop(0, hop)[record.HEAD_LEN:-2]
+
+
+def _unpack_reps(blob):
+    out = []
+    for _, index, s, b, r, e, rom, vel, te, tp, tc in _REP.iter_unpack(blob):
+        out.append(Rep(index, s, b, r, e, None if rom == _NONE16 else rom / 10,
+                       None if vel == _NONE16 else vel / 1000, None if te == _NONE8 else te,
+                       None if tp == _NONE8 else tp, None if tc == _NONE8 else tc))
+    return out
+
+
+def _unpack_hops(blob):
+    out = []
+    for _, index, to, td, contact, peak, rate, soft in _HOP.iter_unpack(blob):
+        out.append(Hop(index, to, td, None if contact == _NONE16 else contact, peak / 1000.0, float(rate),
+                       SOFTNESS_GRADES[soft]))
+    return out
 
 
 def _text(value):
@@ -159,8 +217,12 @@ class Store:
                              "upgrade repclip" % (self.path, version, SCHEMA_VERSION))
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._tx():
-                for stmt in _statements(MIGRATIONS[target - 1]):
-                    self.db.execute(stmt)
+                step = MIGRATIONS[target - 1]
+                if callable(step):
+                    step(self.db)
+                else:
+                    for stmt in _statements(step):
+                        self.db.execute(stmt)
                 self.db.execute("PRAGMA user_version = %d" % target)
 
     def _tx(self):
@@ -207,15 +269,16 @@ class Store:
             key = cur.lastrowid
             sets, reps, hops = [], [], []
             for pos, s in enumerate(session.sets):
-                sets.append((key, pos, _num(s.set_no, int), json.dumps(s.meta), _num(s.rpe), _num(s.discomfort), int(s.ended),
-                             json.dumps(s.end_meta), len(s.samples)))
+                sets.append((key, pos, _num(s.set_no, int), json.dumps(s.meta), _num(s.rpe), _num(s.discomfort),
+                             int(s.ended), json.dumps(s.end_meta), len(s.samples),
+                             b"".join(_pack_rep(r) for r in s.reps), b"".join(_pack_hop(h) for h in s.hops)))
                 for r in s.reps:
                     reps.append((key, pos, r.index, r.start_us, r.bottom_us, r.rise_us, r.end_us, r.rom_cm,
                                  r.mean_velocity_m_s, r.tempo_eccentric, r.tempo_pause, r.tempo_concentric))
                 for h in s.hops:
                     hops.append((key, pos, h.index, h.takeoff_us, h.touchdown_us, h.contact_ms, h.peak_g,
                                  h.loading_rate_g_s, h.softness))
-            self.db.executemany("INSERT INTO sets VALUES (?,?,?,?,?,?,?,?,?)", sets)
+            self.db.executemany("INSERT INTO sets VALUES (?,?,?,?,?,?,?,?,?,?,?)", sets)
             self.db.executemany("INSERT INTO reps VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", reps)
             self.db.executemany("INSERT INTO hops VALUES (?,?,?,?,?,?,?,?,?)", hops)
             self.db.execute("DELETE FROM partials WHERE device_id=? AND session_id=?", (dev, sid))
@@ -293,29 +356,29 @@ class Store:
             s.source = source
             by_key[key] = s
             result.append(s)
-        # Filter child tables with the same condition on the parent (a join), not a huge IN list.
-        join = "JOIN sessions s ON s.key = c.session_key " + where.replace("started_at", "s.started_at")
-        sets_by = {}
-        for key, pos, meta, rpe, disc, ended, end_meta, n_samples in self.db.execute(
-                "SELECT c.session_key, c.pos, c.meta, c.rpe, c.discomfort, c.ended, c.end_meta, c.n_samples "
-                "FROM sets c %s ORDER BY c.session_key, c.pos" % join, args):
-            m = json.loads(meta)
-            st = SetData(m.get("set"), m)
-            st.rpe = rpe
-            st.discomfort = disc
-            st.ended = bool(ended)
-            st.end_meta = json.loads(end_meta)
-            st.n_samples = n_samples
+        # Sets of the selected sessions, with their reps and hops as packed blobs.
+        if since_s is None:
+            child_where, child_args = "", ()
+        else:
+            child_where = "WHERE session_key IN (SELECT key FROM sessions WHERE started_at >= ?)"
+            child_args = (since_s,)
+        new_set = SetData.__new__
+        loads = json.loads
+        for key, meta, end_meta, rpe, disc, ended, n_samples, reps_blob, hops_blob in self.db.execute(
+                "SELECT session_key, meta, end_meta, rpe, discomfort, ended, n_samples, reps_blob, hops_blob "
+                "FROM sets %s ORDER BY session_key, pos" % child_where, child_args):
+            m = loads(meta)
+            st = new_set(SetData)
+            st.__dict__ = {
+                "set_no": m.get("set"), "exercise": m.get("exercise") or "unknown",
+                "mode": m.get("mode") or "strength", "mount": m.get("mount") or "waist",
+                "side": m.get("side"), "tempo": m.get("tempo"), "load_kg": m.get("load_kg"),
+                "t_ms": m.get("t_ms", 0), "meta": m,
+                "reps": _unpack_reps(reps_blob) if reps_blob else [],
+                "hops": _unpack_hops(hops_blob) if hops_blob else [],
+                "samples": [], "rpe": _whole(rpe), "discomfort": _whole(disc), "ended": bool(ended),
+                "end_meta": loads(end_meta) if end_meta != "{}" else {}, "n_samples": n_samples}
             by_key[key].sets.append(st)
-            sets_by[(key, pos)] = st
-        for row in self.db.execute(
-                "SELECT c.session_key, c.set_pos, c.idx, c.start_us, c.bottom_us, c.rise_us, c.end_us, c.rom_cm, "
-                "c.velocity, c.tempo_ecc, c.tempo_pause, c.tempo_con FROM reps c %s ORDER BY c.rowid" % join, args):
-            sets_by[(row[0], row[1])].reps.append(Rep(*row[2:]))
-        for row in self.db.execute(
-                "SELECT c.session_key, c.set_pos, c.idx, c.takeoff_us, c.touchdown_us, c.contact_ms, c.peak_g, "
-                "c.loading_rate, c.softness FROM hops c %s ORDER BY c.rowid" % join, args):
-            sets_by[(row[0], row[1])].hops.append(Hop(*row[2:]))
         return result
 
     # -- partial transfers ---------------------------------------------

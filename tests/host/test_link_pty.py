@@ -126,3 +126,30 @@ def test_big_session_over_pty_with_small_frames(device, tmp_path):
     transport.close()
     assert report.retries == 0 and dev.server.requests == 4  # HELLO, LIST, one READ window, ACK
     assert dev.server.errors == 0
+
+
+def test_push_plan_from_the_sample_plan_toml_sends_todays_prescription(device, tmp_path):
+    import datetime
+    import pathlib
+
+    import repclip
+
+    sample = pathlib.Path(repclip.__file__).parent / "data" / "sample_plan.toml"
+    if not sample.is_file():
+        pytest.skip("PLAN's sample plan is not there yet")
+    dev = device(MemoryLog({}))
+    result = CliRunner().invoke(sync_command, ["--port", dev.port, "--db", str(tmp_path / "p.db"),
+                                               "--push-plan", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert len(dev.plans) == 1 and dev.plans[0]["date"] == datetime.date.today().isoformat()
+    assert "exercises" in dev.plans[0]
+
+
+def test_a_broken_plan_file_is_refused_before_touching_the_board(device, tmp_path):
+    bad = tmp_path / "plan.toml"
+    bad.write_text("[athlete\nname = 1\n")
+    dev = device(MemoryLog({1: make_session(1)}))
+    result = CliRunner().invoke(sync_command, ["--port", dev.port, "--db", str(tmp_path / "p.db"),
+                                               "--push-plan", str(bad)])
+    assert result.exit_code == 2 and "line 1" in result.output and "Traceback" not in result.output
+    assert 1 in dev.log.files and dev.server.requests == 0

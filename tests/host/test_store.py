@@ -156,3 +156,22 @@ def test_sessions_command_lists_what_is_stored(tmp_path):
     assert "2 sessions" in lines[-1]
     assert lines[1].split()[3:9] == ["RC-TEST", "1", str(len(make_session(1, reps=4))), "2", "8", "0"]
     assert lines[2].split()[6:9] == ["1", "0", "5"]
+
+
+def test_a_version_1_store_is_migrated_and_its_reps_and_hops_backfilled(tmp_path):
+    path = tmp_path / "old.db"
+    raws = [make_session(1, reps=6, hops=2), make_session(2, n_sets=1, reps=0, hops=5)]
+    with Store(path) as s:
+        for raw in raws:
+            s.add_session(raw)
+        expect = [_without_samples(x.to_dict()) for x in s.sessions()]
+    db = sqlite3.connect(path)  # turn it back into what schema v1 wrote
+    db.execute("ALTER TABLE sets DROP COLUMN reps_blob")
+    db.execute("ALTER TABLE sets DROP COLUMN hops_blob")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store(path) as s:
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert [_without_samples(x.to_dict()) for x in s.sessions()] == expect
+        assert sum(len(st.reps) for x in s.sessions() for st in x.sets) == 12

@@ -44,12 +44,14 @@ def load_prescription(path, today=None):
             raise click.BadParameter("%s must hold a JSON object" % path, param_hint="--push-plan")
         return obj
     try:
-        from repclip.plan import load_plan
+        from repclip.plan import PlanError, load_plan
     except ImportError:
         raise click.BadParameter("plan files need repclip.plan, which is not available; pass a prescription "
                                  ".json file instead", param_hint="--push-plan")
-    plan = load_plan(path)
-    return plan.prescription_for(today or datetime.date.today())
+    try:
+        return load_plan(path).prescription_for(today or datetime.date.today())
+    except PlanError as e:
+        raise click.BadParameter(str(e), param_hint="--push-plan")
 
 
 class _Bar:
