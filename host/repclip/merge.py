@@ -11,6 +11,7 @@ thresholds come from the plan's [thresholds] table.
 """
 
 import datetime
+import time
 
 from repcore.events import TEMPO_OK
 from repcore.tempo import TempoError, parse_tempo
@@ -35,7 +36,8 @@ def worst(statuses):
 def session_date(session):
     """The local calendar date a stored session started on."""
     ts = getattr(session, "started_at", None) or session.clock or 0
-    return datetime.datetime.fromtimestamp(ts).date()
+    tm = time.localtime(ts)  # several times faster than datetime.fromtimestamp on big stores
+    return datetime.date(tm.tm_year, tm.tm_mon, tm.tm_mday)
 
 
 def _label(name):
@@ -80,7 +82,7 @@ class ExerciseResult:
         for s in self.sets:
             if s.side in ("L", "R"):
                 self.by_side.setdefault(s.side, []).append(s)
-        self.compliance = self._compliance(self.sets)
+        self._compliance_cache = None
         roms = [r.rom_cm for r in self.reps if r.rom_cm is not None]
         vels = [r.mean_velocity_m_s for r in self.reps if r.mean_velocity_m_s is not None]
         self.rom_cm = sum(roms) / len(roms) if roms else None
@@ -89,8 +91,6 @@ class ExerciseResult:
         contacts = [h.contact_ms for h in self.hops if h.contact_ms]
         self.peak_g = sum(peaks) / len(peaks) if peaks else None
         self.contact_ms = sum(contacts) / len(contacts) if contacts else None
-        heights = [h.jump_height_cm for h in self.hops]
-        self.height_cm = sum(heights) / len(heights) if heights else None
         rpes = [s.rpe for s in self.sets if s.rpe is not None]
         self.rpe = max(rpes) if rpes else None
         self.discomfort = None
@@ -98,6 +98,18 @@ class ExerciseResult:
         for s in self.sets:
             if s.discomfort is not None and (self.discomfort is None or s.discomfort > self.discomfort):
                 self.discomfort, self.discomfort_side = s.discomfort, s.side
+
+    @property
+    def compliance(self):
+        """{phase: share of judged reps in tempo} (computed on first use: only latest results need it)."""
+        if self._compliance_cache is None:
+            self._compliance_cache = self._compliance(self.sets)
+        return self._compliance_cache
+
+    @property
+    def height_cm(self):
+        heights = [h.jump_height_cm for h in self.hops]
+        return sum(heights) / len(heights) if heights else None
 
     def _tempo_for(self, s):
         text = s.tempo or (self.prescribed.tempo if self.prescribed else None)

@@ -15,6 +15,7 @@ problem, and says how to fix it. Semantic errors find their line by scanning
 the source text (tomllib keeps no positions).
 """
 
+import bisect
 import datetime
 import pathlib
 import re
@@ -265,6 +266,7 @@ class Plan:
         self.units = units
         self.path = path
         self.note = note
+        self._block_starts = None  # first week (0-based) of each block, built on first use
 
     @property
     def weeks(self):
@@ -280,11 +282,17 @@ class Plan:
         if days < 0:
             return None
         week = days // 7
-        for block in self.blocks:
-            if week < block.weeks:
-                return block, days // 7 + 1, week + 1
-            week -= block.weeks
-        return None
+        if self._block_starts is None:
+            starts, total = [], 0
+            for block in self.blocks:
+                starts.append(total)
+                total += block.weeks
+            self._block_starts = starts
+        i = bisect.bisect_right(self._block_starts, week) - 1
+        block = self.blocks[i]
+        if week - self._block_starts[i] >= block.weeks:
+            return None
+        return block, week + 1, week - self._block_starts[i] + 1
 
     def sessions_on(self, date):
         date = _as_date(date)

@@ -21,6 +21,7 @@ COLORS = {PUSH: "#2e9d57", HOLD: "#e0a100", BACK_OFF: "#d1453b", "missed": "#9aa
           "today": "#cfe3ff", "unplanned": "#7a5cc2"}
 PHASE_COLORS = {"eccentric": "#3b73c4", "pause": "#8a63c9", "concentric": "#e07b39"}
 TREND_SESSIONS = 12
+CALENDAR_WEEKS = 26
 E = html.escape
 
 CSS = """
@@ -92,7 +93,11 @@ def _status_section(result):
 def _calendar_section(plan, result):
     """Weeks as rows, Monday..Sunday as columns; a cell per planned day coloured by its state."""
     first = plan.start - datetime.timedelta(days=plan.start.weekday())
-    last_day = max([plan.end] + [d for d, _, _ in result.calendar])
+    last_day = max([min(plan.end, result.as_of + datetime.timedelta(days=7 * 4))] +
+                   [d for d, _, _ in result.calendar])
+    # a long plan shows its last CALENDAR_WEEKS weeks up to as_of (and a few weeks ahead)
+    week_offset = max(0, (result.as_of - first).days // 7 - CALENDAR_WEEKS + 5)
+    first += datetime.timedelta(days=7 * week_offset)
     weeks = (last_day - first).days // 7 + 1
     cell, gap, left, top = 34, 4, 60, 18
     w, h = left + 7 * (cell + gap), top + weeks * (cell + gap)
@@ -106,7 +111,7 @@ def _calendar_section(plan, result):
                    % (left + i * (cell + gap) + cell // 2, wd))
     for wk in range(weeks):
         y = top + wk * (cell + gap)
-        svg.append('<text x="0" y="%d" font-size="11">week %d</text>' % (y + cell // 2 + 4, wk + 1))
+        svg.append('<text x="0" y="%d" font-size="11">week %d</text>' % (y + cell // 2 + 4, wk + 1 + week_offset))
         for i in range(7):
             day = first + datetime.timedelta(days=7 * wk + i)
             x = left + i * (cell + gap)
