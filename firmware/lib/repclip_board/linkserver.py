@@ -116,7 +116,7 @@ class LinkServer:
                 self._status(ftype, seq, P.OK)
             else:
                 self._error(seq, P.E_UNKNOWN_REQUEST, "unknown request type 0x%02x" % ftype)
-        except P.ProtocolError as e:
+        except ValueError as e:  # ProtocolError, or a log refusing the request (SessionLogError)
             self._error(seq, P.E_BAD_REQUEST, str(e))
         except OSError as e:  # flash trouble: say so, keep serving
             self._error(seq, P.E_STORAGE, "storage: %s" % e)

@@ -45,6 +45,14 @@ class SyncReport:
     def ok(self):
         return not self.failed
 
+    @property
+    def stored(self):
+        """Store keys of the sessions this sync committed."""
+        return [key for _, key, _ in self.pulled]
+
+    def __str__(self):
+        return self.summary()
+
     def summary(self):
         parts = ["pulled %d session%s (%d bytes)" % (len(self.pulled), "" if len(self.pulled) == 1 else "s",
                                                      self.bytes_read)]
