@@ -5,8 +5,8 @@ time constants hold from 12.5 Hz to 833 Hz. Times are integer microseconds.
 """
 
 # Time back to onset = ONSET_K * v / a: 2 for a minimum-jerk start (v ~ tau^2),
-# 1 for a sine-shaped one (v ~ tau); human lifts sit in between.
-ONSET_K = 1.5
+# 1 for a sine-shaped one (v ~ tau); smooth human lifts are close to minimum jerk.
+ONSET_K = 2.0
 
 
 def alpha(dt_us, tau_us):

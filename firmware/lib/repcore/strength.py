@@ -25,6 +25,7 @@ from repcore.orient import GravityMagnitude, TiltAngle
 _LP_TAU_US = const(25000)  # vertical acceleration low-pass (~6 Hz)
 _LEAK_TAU_US = const(2000000)  # velocity leak between strokes: bounds drift from a residual bias
 _RATE_TAU_US = const(60000)  # thigh angular rate low-pass
+_QUIET_TAU_US = const(150000)  # stillness judged on this slower average
 _QUIET_US = const(300000)  # still this long -> zero-velocity update
 _EXTRAP_US = const(600000)  # onset/stop extrapolation never exceeds this
 _MERGE_US = const(350000)  # strokes closer than this in the same direction are one stroke
@@ -74,6 +75,7 @@ class StrengthDetector:
     def _restart(self):
         """Forget the motion state (start of stream or after a gap), keep the reps."""
         self.a_lp = 0.0
+        self.a_q = 0.0
         self.v = 0.0
         self.x = 0.0
         self.x_prev = None
@@ -105,7 +107,9 @@ class StrengthDetector:
             av = self.gmag.update(amag, dt, self.quiet_us > _QUIET_US)
             still = -0.4 < av < 0.4
         else:
-            av = self.gmag.update(amag, dt, self.quiet_us > _QUIET_US)
+            # Learn g only at rest: quiet AND not in a stroke at constant speed.
+            av = self.gmag.update(amag, dt, self.quiet_us > _QUIET_US and self.moving == 0
+                                  and -0.05 < self.v < 0.05)
             a = self.a_lp + (av - self.a_lp) * alpha(dt, _LP_TAU_US)
             self.a_lp = a
             v = self.v + a * dts
@@ -114,12 +118,20 @@ class StrengthDetector:
             x = self.x + v * dts
             self.v = v
             self.x = x
-            still = -_QUIET_A < a < _QUIET_A
+            # Stillness on a slower average, so sensor noise at low rates does not hide it.
+            q = self.a_q + (av - self.a_q) * alpha(dt, _QUIET_TAU_US)
+            self.a_q = q
+            still = -_QUIET_A < q < _QUIET_A and -_QUIET_A < a < _QUIET_A * 2.0
         if still and gyro2 < 0.04:
             self.quiet_us += dt
         else:
             self.quiet_us = 0
         moving = self.moving
+        if moving != 0 and self.quiet_us > _QUIET_US and -0.1 < v < 0.1 and not self.angular \
+                and (x - self.s_x0) * moving < self.d_min:
+            # A "stroke" that creeps along while the body is still is drift: drop it.
+            self.moving = moving = 0
+            self._set_phase(t)
         if moving == 0:
             if self.quiet_us > _QUIET_US:
                 if self.angular:

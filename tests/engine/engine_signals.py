@@ -1,0 +1,144 @@
+"""Synthetic IMU signals with exact truth for the engine's unit tests.
+
+Vertical motion follows minimum-jerk strokes (how people move a load); the
+accelerometer reads (g + vertical acceleration) along `up`, a unit vector in
+the sensor frame, so any clip angle can be simulated. Hops: a half-sine
+ground force, then exact free fall.
+"""
+
+import math
+import random
+
+G = 9.80665
+
+
+def _unit(v):
+    n = math.sqrt(sum(c * c for c in v))
+    return tuple(c / n for c in v)
+
+
+def _minjerk_acc(s, dur, dist):
+    """Acceleration of a minimum-jerk move of `dist` metres over `dur` seconds at phase s."""
+    return dist / (dur * dur) * (60 * s - 180 * s * s + 120 * s * s * s)
+
+
+def squats(hz, reps=4, tempo=(3.0, 1.0, 1.0), top_s=1.5, depth_m=0.45, up=(0, 0, 1),
+           noise=0.05, seed=1, t0_us=0):
+    """Rows (t_us, ax..gz) and truth [(start, bottom, rise, end)] in us."""
+    rng = random.Random(seed)
+    up = _unit(up)
+    ecc, pause, con = tempo
+    plan = []
+    t = 0.0
+    truth = []
+    for _ in range(reps):
+        plan.append((t, t + top_s, None))
+        t += top_s
+        start = t
+        plan.append((t, t + ecc, -depth_m))
+        t += ecc
+        bottom = t
+        plan.append((t, t + pause, None))
+        t += pause
+        rise = t
+        plan.append((t, t + con, depth_m))
+        t += con
+        truth.append(tuple(t0_us + int(x * 1e6) for x in (start, bottom, rise, t)))
+    plan.append((t, t + top_s, None))
+    t += top_s
+    rows = []
+    n = int(t * hz)
+    k = 0
+    for i in range(n):
+        ts = i / hz
+        while k < len(plan) - 1 and ts >= plan[k][1]:
+            k += 1
+        a0, a1, dist = plan[k]
+        acc = 0.0
+        if dist is not None:
+            acc = _minjerk_acc((ts - a0) / (a1 - a0), a1 - a0, dist)
+        f = G + acc
+        rows.append((t0_us + int(round(i * 1e6 / hz)),
+                     f * up[0] + rng.gauss(0, noise), f * up[1] + rng.gauss(0, noise),
+                     f * up[2] + rng.gauss(0, noise), 0.0, 0.0, 0.0))
+    return rows, truth
+
+
+def hops(hz, count=6, flight_s=0.40, contact_s=0.25, peak_g=3.5, up=(0, 0, 1), noise=0.1,
+         seed=2, lead_s=1.5):
+    """Rows and truth [(takeoff_us, touchdown_us)] for a series of hops."""
+    rng = random.Random(seed)
+    up = _unit(up)
+    events = []
+    t = lead_s
+    segs = [(0.0, lead_s, "stand")]
+    for _ in range(count):
+        segs.append((t, t + contact_s, "push"))
+        t += contact_s
+        segs.append((t, t + flight_s, "fly"))
+        events.append((int(t * 1e6), int((t + flight_s) * 1e6)))
+        t += flight_s
+    segs.append((t, t + contact_s, "push"))
+    t += contact_s
+    segs.append((t, t + lead_s, "stand"))
+    t += lead_s
+    rows = []
+    k = 0
+    for i in range(int(t * hz)):
+        ts = i / hz
+        while k < len(segs) - 1 and ts >= segs[k][1]:
+            k += 1
+        a0, a1, kind = segs[k]
+        if kind == "fly":
+            f = 0.0
+        elif kind == "push":
+            f = G + (peak_g - 1) * G * math.sin(math.pi * (ts - a0) / (a1 - a0))
+        else:
+            f = G
+        rows.append((int(round(i * 1e6 / hz)), f * up[0] + rng.gauss(0, noise),
+                     f * up[1] + rng.gauss(0, noise), f * up[2] + rng.gauss(0, noise),
+                     rng.gauss(0, 0.02), rng.gauss(0, 0.02), rng.gauss(0, 0.02)))
+    return rows, events
+
+
+def walking(hz, seconds, seed=3, up=(0.3, 0.2, 0.93)):
+    """Walking at ~1.8 steps/s with fidgets and pauses: no reps, no hops in it."""
+    rng = random.Random(seed)
+    up = _unit(up)
+    side = _unit((up[1], -up[0], 0.0)) if abs(up[2]) < 0.99 else (1.0, 0.0, 0.0)
+    rows = []
+    step_hz = 1.8
+    for i in range(int(seconds * hz)):
+        ts = i / hz
+        block = int(ts // 20) % 3  # walk, fidget, stand, in 20 s blocks
+        if block == 0:
+            w = 2 * math.pi * step_hz
+            vert = 0.03 * w * w * math.sin(w * ts) + 0.3 * math.sin(2.3 * w * ts)
+            lat = 1.0 * math.sin(w * ts / 2)
+        elif block == 1:
+            vert = 0.6 * math.sin(2 * math.pi * 0.9 * ts) * math.sin(2 * math.pi * 0.13 * ts)
+            lat = 1.5 * math.sin(2 * math.pi * 1.3 * ts)
+        else:
+            vert = 0.0
+            lat = 0.0
+        f = G + vert
+        rows.append((int(round(i * 1e6 / hz)),
+                     f * up[0] + lat * side[0] + rng.gauss(0, 0.08),
+                     f * up[1] + lat * side[1] + rng.gauss(0, 0.08),
+                     f * up[2] + lat * side[2] + rng.gauss(0, 0.08),
+                     rng.gauss(0, 0.05), rng.gauss(0, 0.05), rng.gauss(0, 0.05)))
+    return rows
+
+
+def run(engine, rows):
+    """Feed every row, then finish(); return all events in order."""
+    events = []
+    for r in rows:
+        ev = engine.feed(*r)
+        if ev is not None:
+            events.append(ev)
+    while True:
+        ev = engine.finish()
+        if ev is None:
+            return events
+        events.append(ev)
