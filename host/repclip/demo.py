@@ -96,7 +96,7 @@ def hop_series(n, peak_g=3.2, contact_ms=210, flight_ms=380, rng=None):
              peak_g + rng.uniform(-0.15, 0.15)) for i in range(n)]
 
 
-def sample_history(plan, today, seed=7):
+def sample_history(plan, today, seed=7, skip=None):
     """Synthetic earlier sessions following the plan up to (not including) today, with a story:
     goblet squat eccentrics rushed early on then in tempo, one Thursday missed, pogo landing peaks
     creeping up session by session, and a sore left side on split squats last Monday."""
@@ -111,7 +111,7 @@ def sample_history(plan, today, seed=7):
     day = plan.start
     while day < today:
         planned = plan.session_for(day)
-        if planned is not None and day != missed:
+        if planned is not None and day != missed and day != skip:
             sets = []
             for e in planned.exercises:
                 unilateral = e.side == "both" and e.exercise in ("split_squat", "step_up", "single_leg_deadlift")
@@ -137,101 +137,163 @@ def sample_history(plan, today, seed=7):
     return out
 
 
-def run_demo(out_dir, today=None, use_board=True, echo=click.echo):
-    """Run the demo into out_dir; returns (report path, MergeResult)."""
-    from repclip.merge import merge
+TRACES = {"goblet_squat": DATA / "demo_goblet_squat.csv", "pogo_hops": DATA / "demo_pogo_hops.csv"}
+DEMO_WEEK = 5  # the demo's day falls in this week of the sample plan (Elastic block: squats and hops)
+
+
+def demo_plan(out_dir, today):
+    """The sample plan moved so that `today` falls in week DEMO_WEEK; written to out_dir/plan.toml."""
     from repclip.plan import load_plan
+
+    monday = today - datetime.timedelta(days=today.weekday())
+    start = monday - datetime.timedelta(days=7 * (DEMO_WEEK - 1))
+    text = SAMPLE_PLAN.read_text(encoding="utf-8")
+    original = load_plan(SAMPLE_PLAN).start
+    text = text.replace("start = %s" % original.isoformat(), "start = %s" % start.isoformat(), 1)
+    path = pathlib.Path(out_dir) / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_plan(path)
+
+
+def todays_slot(plan, today):
+    """The planned session today's workout counts for: today's, else the nearest earlier one in the window."""
+    for back in range(0, plan.contingency["window_days"] + 1):
+        s = plan.session_for(today - datetime.timedelta(days=back))
+        if s is not None:
+            return s
+    return None
+
+
+def run_demo(out_dir, use_board=True, echo=click.echo, today=None, sets=None):
+    """Virtual board -> sync -> merge -> report into out_dir; returns (report path, MergeResult).
+
+    The board records `sets` sets (default: as prescribed) of goblet squats and of pogo hops from the bundled
+    traces; the plan is the sample moved so the board's day lands in week 5; earlier weeks are sample history.
+    """
+    from repclip.merge import merge
     from repclip.report import write_report
     from repclip.store import Store
 
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    plan = load_plan(SAMPLE_PLAN)
-    today = today or plan.start + datetime.timedelta(days=30)  # the Wednesday hop day of week 5
+    recorded = []
+    if use_board:
+        recorded = _record_on_board(out_dir / "flash", sets, echo)
+    if recorded:
+        day = _day_of(recorded[0])
+    else:
+        day = today or datetime.date.today()
+    plan = demo_plan(out_dir, day)
+    slot = todays_slot(plan, day)
     db = out_dir / "demo.db"
     if db.exists():
         db.unlink()
     with Store(db) as store:
-        for raw in sample_history(plan, today):
+        for raw in sample_history(plan, day, skip=slot.date if slot and slot.date != day else None):
             store.add_session(raw, source="sample-history")
-        echo("seeded %d sessions of sample history (%s to %s)" % (store.count(), plan.start, today))
-        if use_board:
-            n = _board_session(store, out_dir, today, echo)
-        else:
-            n = 0
-        if not n:
-            store.add_session(_todays_fallback(plan, today), source="sample-today")
-            echo("added today's session from the bundled description (virtual board not used)")
+        echo("seeded %d sessions of sample history (%s to %s)" % (store.count(), plan.start,
+                                                                   day - datetime.timedelta(days=1)))
+        board_done = set()
+        if recorded:
+            board_done = _sync_from_board(store, out_dir / "flash", day, echo)
+        rest = [e for e in (slot.exercises if slot else ()) if e.exercise not in board_done]
+        if rest:
+            store.add_session(_sample_today(rest, day), source="sample-today")
+            echo("today's %s from the sample description (no bundled trace for them)"
+                 % ", ".join(e.exercise.replace("_", " ") for e in rest) if board_done else
+                 "today's session from the sample description (virtual board not used)")
         sessions = store.sessions()
-    result = merge(plan, sessions, today)
+    result = merge(plan, sessions, day)
     path = write_report(out_dir / "report.html", plan, result)
     return path, result
 
 
-def _todays_fallback(plan, today):
-    planned = plan.session_for(today)
-    rng = random.Random(today.toordinal())
+def _day_of(raw):
+    from repclip.merge import session_date
+    from repclip.session import parse_session
+
+    s = parse_session(raw)
+    return session_date(s) if s.clock and s.clock > 1_500_000_000 else datetime.date.today()
+
+
+def _sample_today(exercises, day):
+    rng = random.Random(day.toordinal())
     sets = []
-    for e in planned.exercises if planned else ():
+    for e in exercises:
+        unilateral = e.side == "both" and e.exercise in ("split_squat", "step_up", "single_leg_deadlift")
         for _ in range(e.sets):
-            if e.mode == "hops":
-                sets.append({"exercise": e.exercise, "hops": hop_series(e.hops, 4.4, rng=rng), "rpe": 7})
-            else:
-                sets.append({"exercise": e.exercise, "tempo": e.tempo, "load_kg": e.load_kg,
-                             "reps": reps_in_tempo(e.reps, e.tempo or "2-0-1", rng=rng), "rpe": 7})
-    return session_bytes(5000, today, sets)
+            for side in (["L", "R"] if unilateral else [None]):
+                if e.mode == "hops":
+                    sets.append({"exercise": e.exercise, "side": side, "hops": hop_series(e.hops, 3.6, rng=rng),
+                                 "rpe": 7, "discomfort": 1})
+                else:
+                    sets.append({"exercise": e.exercise, "side": side, "tempo": e.tempo, "load_kg": e.load_kg,
+                                 "reps": reps_in_tempo(e.reps, e.tempo or "2-0-1", rng=rng), "rpe": 7,
+                                 "discomfort": 1})
+    return session_bytes(5000, _unix(day, 18), sets)
 
 
-def _board_session(store, out_dir, today, echo):
-    """Today's session recorded by the virtual board and synced over a pty; number of sessions synced."""
+def _record_on_board(flash, sets, echo):
+    """Run the firmware on the virtual board over the bundled traces; the recorded session files."""
     try:
-        from repclip.sim import serve_link, simulate  # noqa: F401 (SIM's API)
-        from repclip.link.sync import sync  # noqa: F401
+        from repclip.sim import simulate
     except ImportError as e:
-        echo("virtual board unavailable (%s)" % e)
-        return 0
-    traces = sorted(DATA.glob("demo_*.csv"))
-    if not traces:
-        echo("no bundled demo traces in %s" % DATA)
-        return 0
-    return _simulate_and_sync(store, out_dir, today, traces, echo)
+        echo("virtual board unavailable (%s); using the sample description" % e)
+        return []
+    flash.mkdir(parents=True, exist_ok=True)
+    recorded = []
+    for exercise, trace in TRACES.items():
+        hops = exercise == "pogo_hops"
+        for _ in range(sets or 3):
+            try:
+                res = simulate(trace, flash, exercise=exercise, mode="hops" if hops else "strength",
+                               tempo=None if hops else "3-1-1", rpe=7, discomfort=1)
+            except Exception as e:  # the virtual board is another team's moving part: fall back, say why
+                echo("virtual board failed on %s (%s: %s); using the sample description"
+                     % (trace.name, type(e).__name__, e))
+                return []
+            recorded.extend(res.session_bytes(sid) for sid in res.session_ids)
+    echo("virtual board recorded %d session%s (%d sets of goblet squats, %d of pogo hops)"
+         % (len(recorded), "" if len(recorded) == 1 else "s", sets or 3, sets or 3))
+    return [r for r in recorded if r]
 
 
-def _simulate_and_sync(store, out_dir, today, traces, echo):
+def _sync_from_board(store, flash, day, echo):
+    """Sync the virtual board's flash over a pty like a real board; the exercises it delivered."""
     from repclip.link.client import LinkClient
     from repclip.link.sync import sync
     from repclip.link.transport import SerialTransport
-    from repclip.sim import serve_link, simulate
+    from repclip.sim import serve_link
 
-    flash = out_dir / "flash"
-    flash.mkdir(exist_ok=True)
-    for trace in traces:
-        hops = "hop" in trace.stem
-        simulate(trace, flash, exercise="pogo_hops" if hops else "goblet_squat", side=None,
-                 tempo=None if hops else "3-1-1", rpe=7, discomfort=1)
     with serve_link(flash) as port:
-        transport = SerialTransport(port)
+        transport = SerialTransport(str(port))
         try:
-            report = sync(LinkClient(transport), store, now=lambda: _unix(today, 8))
+            report = sync(LinkClient(transport), store)
         finally:
             transport.close()
-    echo("synced from the virtual board: %s" % report)
-    return len(getattr(report, "stored", []) or []) or 1
+    echo("synced from the virtual board over %s: %s" % (port, report.summary()))
+    done = set()
+    for s in store.sessions():
+        if s.source == "device":
+            done.update(x.exercise for x in s.sets)
+    return done
 
 
 @click.command("demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="repclip-demo", show_default=True,
-              help="Directory for the demo database and report.")
-@click.option("--no-board", is_flag=True, help="Skip the virtual board; use a bundled session description.")
-def demo_command(out_dir, no_board):
+              help="Directory for the demo database, plan and report.")
+@click.option("--no-board", is_flag=True, help="Skip the virtual board; use the bundled session description.")
+@click.option("--sets", type=click.IntRange(1, 5), default=None, help="Sets per exercise on the virtual board.")
+def demo_command(out_dir, no_board, sets):
     """Run virtual board -> sync -> plan merge -> report, with no hardware."""
     from repclip.merge_cli import status_lines
 
     try:
-        path, result = run_demo(out_dir, use_board=not no_board)
+        path, result = run_demo(out_dir, use_board=not no_board, sets=sets)
     except OSError as e:
         click.echo("error: cannot write the demo into %s: %s" % (out_dir, e), err=True)
         sys.exit(1)
     for line in status_lines(result):
         click.echo(line)
+    click.echo("plan: %s" % (pathlib.Path(out_dir) / "plan.toml"))
     click.echo("report: %s" % path.resolve())

@@ -168,8 +168,11 @@ def _r(x, nd=2):
 
 
 class SessionMatch:
+    """One workout: the stored session(s) of one day matched to one planned session (or unplanned)."""
+
     def __init__(self, session, date, planned, shifted_from=None):
         self.session = session
+        self.sessions = [session]  # a workout split over several files (board restarted) joins up
         self.date = date
         self.planned = planned  # plan.PlannedSession or None
         self.shifted_from = shifted_from
@@ -208,7 +211,12 @@ def merge(plan, sessions, as_of=None):
     window = plan.contingency["window_days"]
     taken = set()
     matches = []
+    same_day = {}  # date -> the planned match a session of that date went to
     for date, _, s in dated:
+        joined = same_day.get(date)
+        if joined is not None and _overlaps(joined.planned, s):
+            joined.sessions.append(s)  # the same workout recorded as several sessions
+            continue
         planned = plan.session_for(date)
         shifted = None
         if planned is not None and date in taken:
@@ -225,8 +233,11 @@ def merge(plan, sessions, as_of=None):
         if planned is not None:
             taken.add(planned.date)
         m = SessionMatch(s, date, planned, shifted)
-        m.exercises = _exercises(s, planned)
+        if planned is not None:
+            same_day[date] = m
         matches.append(m)
+    for m in matches:
+        m.exercises = _exercises([x for sess in m.sessions for x in sess.sets], m.planned)
     result = MergeResult(plan, matches, as_of)
     for m in matches:
         for e in m.exercises:
@@ -248,10 +259,10 @@ def _overlaps(planned, session):
     return any(s.exercise in names for s in session.sets) or not session.sets
 
 
-def _exercises(session, planned):
+def _exercises(sets, planned):
     order = []
     by_name = {}
-    for s in session.sets:
+    for s in sets:
         if s.exercise not in by_name:
             by_name[s.exercise] = []
             order.append(s.exercise)

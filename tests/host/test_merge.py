@@ -175,3 +175,11 @@ def test_tempo_is_judged_on_the_host_when_the_device_did_not(tmp_path):
     sess = SessionData({"session": 1, "clock": int(datetime.datetime(2026, 1, 5, 8).timestamp())}, [s])
     r = merge(parse_plan(PLAN), [sess])
     assert r.latest["goblet_squat"].compliance["concentric"] == 0.75
+
+
+def test_a_workout_split_over_two_sessions_counts_once(tmp_path):
+    # the board restarted after the squats: split squats are a second session file the same day
+    r = run(tmp_path, [(MON, squat_sets()), (MON, split_sets())])
+    assert len(r.matches) == 1 and len(r.matches[0].sessions) == 2
+    assert r.latest["goblet_squat"].status == PUSH and r.latest["split_squat"].status == PUSH
+    assert r.calendar[0] == (MON, "Legs", PUSH)
