@@ -68,3 +68,27 @@ def test_demo_with_the_virtual_board(tmp_path):
     hops = [len(x.hops) for s in device for x in s.sets if x.exercise == "pogo_hops"]
     assert reps == [8] and hops == [25]  # what the bundled traces hold
     assert path.is_file() and set(TRACES) <= set(result.history)
+
+
+def test_demo_sync_leg_over_the_virtual_link(tmp_path):
+    """The demo's sync step against SIM's serve_link and the firmware's SessionLog (no firmware app needed)."""
+    try:
+        from repclip.sim import serve_link  # noqa: F401
+    except ImportError:
+        require(False, "repclip.sim (SIM)")
+    require((ROOT / "firmware" / "lib" / "repclip_board" / "sessionlog.py").is_file(), "SessionLog (FIRMWARE)")
+    from repclip.demo import _sync_from_board, hop_series, session_bytes
+
+    flash = tmp_path / "flash"
+    flash.mkdir()
+    squats = session_bytes(1, WED, [{"exercise": "goblet_squat", "tempo": "3-1-1", "reps": [(3000, 1000, 1000)] * 8}])
+    hops = session_bytes(2, WED, [{"exercise": "pogo_hops", "hops": hop_series(25)}])
+    (flash / "S00000001.rcl").write_bytes(squats)
+    (flash / "S00000002.rcl").write_bytes(hops)
+    lines = []
+    with Store(tmp_path / "s.db") as store:
+        done = _sync_from_board(store, flash, WED, lines.append)
+        assert done == {"goblet_squat", "pogo_hops"}
+        assert sorted(store.raw(s.key) for s in store.sessions()) == sorted([squats, hops])
+    assert "pulled 2 sessions" in lines[0]
+    assert not list(flash.glob("S*.rcl"))  # acknowledged, so the board freed them
