@@ -15,6 +15,7 @@ order, each in its own transaction.
 """
 
 import datetime
+import gc
 import json
 import pathlib
 import sqlite3
@@ -160,20 +161,15 @@ def _pack_hop(hop):
 
 
 def _unpack_reps(blob):
-    out = []
-    for _, index, s, b, r, e, rom, vel, te, tp, tc in _REP.iter_unpack(blob):
-        out.append(Rep(index, s, b, r, e, None if rom == _NONE16 else rom / 10,
-                       None if vel == _NONE16 else vel / 1000, None if te == _NONE8 else te,
-                       None if tp == _NONE8 else tp, None if tc == _NONE8 else tc))
-    return out
+    return [Rep(index, s, b, r, e, None if rom == _NONE16 else rom / 10, None if vel == _NONE16 else vel / 1000,
+                None if te == _NONE8 else te, None if tp == _NONE8 else tp, None if tc == _NONE8 else tc)
+            for _, index, s, b, r, e, rom, vel, te, tp, tc in _REP.iter_unpack(blob)]
 
 
 def _unpack_hops(blob):
-    out = []
-    for _, index, to, td, contact, peak, rate, soft in _HOP.iter_unpack(blob):
-        out.append(Hop(index, to, td, None if contact == _NONE16 else contact, peak / 1000.0, float(rate),
-                       SOFTNESS_GRADES[soft]))
-    return out
+    return [Hop(index, to, td, None if contact == _NONE16 else contact, peak / 1000.0, float(rate),
+                SOFTNESS_GRADES[soft])
+            for _, index, to, td, contact, peak, rate, soft in _HOP.iter_unpack(blob)]
 
 
 def _text(value):
@@ -331,11 +327,24 @@ class Store:
     def sessions(self, since=None):
         """Every stored session (started at or after `since`) as SessionData, oldest first.
 
-        Built from the derived tables in four bulk queries. Each has extra
-        attributes `key` and `started_at` (unix s: device clock if set, else
-        synced_at). Raw IMU samples are not loaded (SetData.samples stays
-        empty; n_samples is on set.meta["_n_samples"]); parse_session(store.raw(key)) has them.
+        Built from bulk queries on the derived tables, never by re-parsing raw
+        blobs. Each has extra attributes `key`, `started_at` (unix s: device
+        clock if it was set, else synced_at), `synced_at` and `source`. Raw IMU
+        samples are not loaded (SetData.samples stays empty, SetData.n_samples
+        counts them); parse_session(store.raw(key)) has them.
+        `since`: unix seconds, a datetime or a date.
         """
+        # Hundreds of thousands of small objects: generational GC passes would cost
+        # more than building them (nothing here forms reference cycles).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load_sessions(since)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _load_sessions(self, since):
         since_s = _to_unix(since)
         where, args = ("WHERE started_at >= ?", (since_s,)) if since_s is not None else ("", ())
         sess_rows = self.db.execute(
@@ -345,8 +354,9 @@ class Store:
             return []
         by_key = {}
         result = []
-        for key, meta, tail, size, crc, ended, started, synced, source, dev, sid in sess_rows:
-            s = SessionData(json.loads(meta), [], tail, size, crc)
+        metas = json.loads("[" + ",".join([r[1] for r in sess_rows]) + "]")
+        for (key, _, tail, size, crc, ended, started, synced, source, dev, sid), meta in zip(sess_rows, metas):
+            s = SessionData(meta, [], tail, size, crc)
             s.device_id = s.device_id or dev
             s.session_id = s.session_id if s.session_id is not None else sid
             s.ended = bool(ended)
@@ -362,22 +372,25 @@ class Store:
         else:
             child_where = "WHERE session_key IN (SELECT key FROM sessions WHERE started_at >= ?)"
             child_args = (since_s,)
+        rows = self.db.execute(
+            "SELECT session_key, meta, end_meta, rpe, discomfort, ended, n_samples, reps_blob, hops_blob "
+            "FROM sets %s ORDER BY session_key, pos" % child_where, child_args).fetchall()
+        # Two json.loads over all sets at once: per-call overhead, not parsing, dominates small documents.
+        metas = json.loads("[" + ",".join([r[1] for r in rows]) + "]")
+        end_metas = json.loads("[" + ",".join([r[2] for r in rows]) + "]")
         new_set = SetData.__new__
-        loads = json.loads
-        for key, meta, end_meta, rpe, disc, ended, n_samples, reps_blob, hops_blob in self.db.execute(
-                "SELECT session_key, meta, end_meta, rpe, discomfort, ended, n_samples, reps_blob, hops_blob "
-                "FROM sets %s ORDER BY session_key, pos" % child_where, child_args):
-            m = loads(meta)
+        unpack_reps, unpack_hops = _unpack_reps, _unpack_hops
+        for (key, _, _, rpe, disc, ended, n_samples, reps_blob, hops_blob), m, em in zip(rows, metas, end_metas):
             st = new_set(SetData)
             st.__dict__ = {
                 "set_no": m.get("set"), "exercise": m.get("exercise") or "unknown",
                 "mode": m.get("mode") or "strength", "mount": m.get("mount") or "waist",
                 "side": m.get("side"), "tempo": m.get("tempo"), "load_kg": m.get("load_kg"),
                 "t_ms": m.get("t_ms", 0), "meta": m,
-                "reps": _unpack_reps(reps_blob) if reps_blob else [],
-                "hops": _unpack_hops(hops_blob) if hops_blob else [],
+                "reps": unpack_reps(reps_blob) if reps_blob else [],
+                "hops": unpack_hops(hops_blob) if hops_blob else [],
                 "samples": [], "rpe": _whole(rpe), "discomfort": _whole(disc), "ended": bool(ended),
-                "end_meta": loads(end_meta) if end_meta != "{}" else {}, "n_samples": n_samples}
+                "end_meta": em, "n_samples": n_samples}
             by_key[key].sets.append(st)
         return result
 
