@@ -82,14 +82,17 @@ class Engine:
             gap = p * GAP_PERIODS
             if gap < GAP_MIN_US:
                 gap = GAP_MIN_US
-            if dt > gap:
+            if self.measured == 0 and not self.odr_hz:
+                # First step of a stream at an unknown rate: it is the period.
+                self.measured = 1
+                self.period_us = dt
+            elif dt > gap:
                 det.gap(t_last)
                 dt = p
             elif self.measured < 8:
-                # First periods: plain running mean (unless odr_hz was given).
+                # First periods: plain running mean, then a slow average.
                 self.measured += 1
-                if not self.odr_hz:
-                    self.period_us = p + (dt - p) // self.measured if self.measured > 1 else dt
+                self.period_us = p + (dt - p) // self.measured
             else:
                 self.period_us = p + (dt - p) // 16
         self.t_last = t_us

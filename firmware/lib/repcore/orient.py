@@ -31,15 +31,12 @@ class GravityMagnitude:
     def reset(self):
         self.g = G
 
-    def update(self, amag, dt_us, quiet=False):
+    def update(self, amag, dt_us, learn=1):
+        """Vertical acceleration; learn: 0 frozen (mid-stroke), 1 slowly, 2 at rest (fast)."""
         # Start from standard gravity (a stream may begin mid-movement) and
         # learn the sensor's own reading mostly while standing still.
-        if quiet:
-            tau = _G_QUIET_TAU_US
-        else:
-            tau = _G_TAU_US
-        # Free fall and impacts are not gravity: do not learn from them.
-        if 0.6 * G < amag < 1.4 * G:
+        if learn and 0.6 * G < amag < 1.4 * G:  # free fall and impacts are not gravity
+            tau = _G_QUIET_TAU_US if learn == 2 else _G_TAU_US
             self.g += (amag - self.g) * alpha(dt_us, tau)
         return amag - self.g
 

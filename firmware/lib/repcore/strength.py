@@ -26,7 +26,9 @@ _LP_TAU_US = const(25000)  # vertical acceleration low-pass (~6 Hz)
 _LEAK_TAU_US = const(2000000)  # velocity leak between strokes: bounds drift from a residual bias
 _RATE_TAU_US = const(60000)  # thigh angular rate low-pass
 _QUIET_TAU_US = const(150000)  # stillness judged on this slower average
-_QUIET_US = const(300000)  # still this long -> zero-velocity update
+_MAX_REP_HALF_US = const(4000000)
+_QUIET_US = const(300000)
+_G_SNAP_US = const(500000)  # still this long -> zero-velocity update
 _EXTRAP_US = const(600000)  # onset/stop extrapolation never exceeds this
 _MERGE_US = const(350000)  # strokes closer than this in the same direction are one stroke
 _MAX_STROKE_US = const(12000000)  # longer than this is drift, not a stroke
@@ -35,13 +37,15 @@ _REF_TAU_US = const(2000000)  # thigh standing reference adapts this slowly
 
 # Per mount: speed to start a stroke, floor of the stop speed, least stroke size.
 # waist/implement in m/s and m, thigh in deg/s and degrees.
+_IMPLEMENT_LEAK_TAU_US = const(300000)
 _LIMITS = {
     "waist": (0.05, 0.025, 0.10),
-    "implement": (0.06, 0.03, 0.12),
+    "implement": (0.06, 0.03, 0.08),
     "thigh": (12.0, 6.0, 25.0),
 }
-_QUIET_A = 0.12  # m/s^2: below this the hip is still or moving at constant speed
+_QUIET_A = 0.08  # m/s^2: below this the hip is still or moving at constant speed
 _BALANCE = 0.45  # the smaller half of a rep must cover this share of the larger
+_BALANCE_IMPLEMENT = 0.3
 
 
 class StrengthDetector:
@@ -52,6 +56,12 @@ class StrengthDetector:
         self.angular = mount == "thigh"
         self.v_on, self.v_end_min, self.d_min = _LIMITS[mount]
         self.tempo = tempo
+        # A bar or bell held in the hand turns and swings: its |a| carries
+        # offsets a clean integration cannot survive, so its velocity is
+        # high-passed within strokes too (counts stay robust, timing coarser).
+        self.stroke_leak_us = _IMPLEMENT_LEAK_TAU_US if mount == "implement" else 0
+        # The high-pass shrinks long strokes more than short ones: looser balance there.
+        self.balance = _BALANCE_IMPLEMENT if mount == "implement" else _BALANCE
         self.out = []
         self.gmag = GravityMagnitude()
         self.tilt = TiltAngle() if self.angular else None
@@ -76,12 +86,15 @@ class StrengthDetector:
         """Forget the motion state (start of stream or after a gap), keep the reps."""
         self.a_lp = 0.0
         self.a_q = 0.0
+        self.g_old = self.g_mid = self.gmag.g
+        self.g_snap_us = -_G_SNAP_US
         self.v = 0.0
         self.x = 0.0
         self.x_prev = None
         self.quiet_us = 0
         self.moving = 0
         self.armed = True
+        self.last_dir = 0
         self.s_start = 0
         self.s_x0 = 0.0
         self.s_peak = 0.0
@@ -104,17 +117,24 @@ class StrengthDetector:
             self.v = v
             self.a_lp = a
             self.x = x
-            av = self.gmag.update(amag, dt, self.quiet_us > _QUIET_US)
+            av = self.gmag.update(amag, dt, 2 if self.quiet_us > _QUIET_US else 1)
             still = -0.4 < av < 0.4
         else:
             # Learn g only at rest: quiet AND not in a stroke at constant speed.
-            av = self.gmag.update(amag, dt, self.quiet_us > _QUIET_US and self.moving == 0
-                                  and -0.05 < self.v < 0.05)
+            if self.moving != 0 or (self.has_p and t - self.p_end < _MAX_REP_HALF_US):
+                learn = 0  # mid-rep: the net acceleration is not zero yet
+            elif self.quiet_us > _QUIET_US and -0.05 < self.v < 0.05:
+                learn = 2
+            else:
+                learn = 1
+            av = self.gmag.update(amag, dt, learn)
             a = self.a_lp + (av - self.a_lp) * alpha(dt, _LP_TAU_US)
             self.a_lp = a
             v = self.v + a * dts
             if self.moving == 0:
                 v -= v * dt / _LEAK_TAU_US  # between strokes only: a stroke must integrate cleanly
+            elif self.stroke_leak_us:
+                v -= v * dt / self.stroke_leak_us
             x = self.x + v * dts
             self.v = v
             self.x = x
@@ -140,7 +160,8 @@ class StrengthDetector:
                 elif -0.1 < v < 0.1:
                     self.v = v = 0.0
             if v > self.v_on or v < -self.v_on:
-                if self.armed:
+                # Not armed = just stopped; a reversal (bounce) may start at once.
+                if self.armed or (v > 0) != (self.last_dir > 0):
                     self._start_stroke(t, x, v, a)
             elif not self.armed and -self.v_on * 0.5 < v < self.v_on * 0.5:
                 self.armed = True
@@ -159,6 +180,11 @@ class StrengthDetector:
                 self.moving = 0
                 self.armed = False
                 self._set_phase(t)
+        if t - self.g_snap_us > _G_SNAP_US:
+            # g as it was 0.5-1 s ago, to restore when a slow stroke turns out to have begun
+            self.g_old = self.g_mid
+            self.g_mid = self.gmag.g
+            self.g_snap_us = t
         if self.has_q and self.moving == 0 and t - self.q_end > _MERGE_US:
             self._finalize()
 
@@ -166,6 +192,8 @@ class StrengthDetector:
 
     def _start_stroke(self, t, x, v, a):
         d = 1 if v > 0 else -1
+        # The slow start of this stroke looked like rest to the g estimate: undo that.
+        self.gmag.g = self.g_old
         start = onset_us(t, v, a, _EXTRAP_US)
         if start < self.s_start:
             start = self.s_start
@@ -180,6 +208,7 @@ class StrengthDetector:
 
     def _end_stroke(self, t, x, s, a):
         d = self.moving
+        self.last_dir = d
         end = stop_us(t, s, a, _EXTRAP_US)
         disp = (x - self.s_x0) * d + s * (end - t) * 1e-6 / 3.0
         self.moving = 0
@@ -236,7 +265,7 @@ class StrengthDetector:
         self.has_p = False
         big = self.p_disp if self.p_disp > self.q_disp else self.q_disp
         small = self.q_disp if self.p_disp > self.q_disp else self.p_disp
-        if small < _BALANCE * big:
+        if small < self.balance * big:
             return
         start, bottom, rise, end = self.p_start, self.p_end, self.q_start, self.q_end
         if rise < bottom:  # extrapolations overlapped at a bounce
