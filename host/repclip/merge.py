@@ -208,7 +208,8 @@ def merge(plan, sessions, as_of=None):
     """Match sessions (oldest first or not) to the plan and judge every exercise."""
     dated = sorted(((session_date(s), i, s) for i, s in enumerate(sessions)), key=lambda x: (x[0], x[1]))
     as_of = as_of or (dated[-1][0] if dated else datetime.date.today())
-    window = plan.contingency["window_days"]
+    # missed_day = "skip": a missed day is gone, so a session only ever counts for its own date
+    window = plan.contingency["window_days"] if plan.contingency.get("missed_day") != "skip" else 0
     taken = set()
     matches = []
     same_day = {}  # date -> the planned match a session of that date went to
@@ -401,4 +402,23 @@ def _calendar(plan, matches, as_of):
         for m in ms:
             out.append((d, "unplanned", "unplanned" if m.planned is None else m.status))
     out.sort(key=lambda x: x[0])
+    return out
+
+
+def adjusted_prescription(plan, result, date):
+    """plan.prescription_for(date) with each exercise's latest status applied: hold repeats the last
+    prescription where the calendar would progress, back off uses the backed-off one. Each adjusted
+    exercise gets "status" and "because" (the first reason) so the board and the athlete see why."""
+    out = plan.prescription_for(date)
+    for ex in out["exercises"]:
+        latest = result.latest.get(ex["exercise"])
+        if latest is None or latest.status not in (HOLD, BACK_OFF) or latest.next is None:
+            continue
+        n = latest.next
+        for key, value in (("reps", n.reps), ("hops", n.hops), ("load_kg", n.load_kg)):
+            if key in ex and value is not None and (latest.status == BACK_OFF or ex[key] is None
+                                                     or value < ex[key]):
+                ex[key] = value
+        ex["status"] = latest.status
+        ex["because"] = latest.reasons[0] if latest.reasons else ""
     return out

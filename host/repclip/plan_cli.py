@@ -65,16 +65,28 @@ def show_command(plan_file):
 @click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("--date", "on", default=None, help="From this date (YYYY-MM-DD); default today.")
 @click.option("--json", "as_json", is_flag=True, help="Print the device prescription as JSON.")
-def next_command(plan_file, on, as_json):
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Adjust by the stored sessions' status (hold / back off), as `repclip status` judges them.")
+def next_command(plan_file, on, as_json, db):
     """The next planned session on or after today (or --date)."""
     plan = _load(plan_file)
     s = plan.next_session(_date(on))
     if s is None:
         click.echo("the plan ended on %s: nothing more is planned" % plan.end, err=True)
         sys.exit(1)
+    if db is not None:
+        from repclip.merge import adjusted_prescription, merge
+        from repclip.merge_cli import load_inputs
+
+        _, sessions = load_inputs(db, plan_file)
+        prescription = adjusted_prescription(plan, merge(plan, sessions), s.date)
+    else:
+        prescription = plan.prescription_for(s.date)
     if as_json:
-        click.echo(json.dumps(plan.prescription_for(s.date), indent=2))
+        click.echo(json.dumps(prescription, indent=2))
         return
     click.echo("%s %s: %s (%s, week %d, focus %s)" % (s.date.strftime("%a"), s.date, s.name, s.block, s.week, s.focus))
-    for e in s.exercises:
-        click.echo("  - %s" % e.describe())
+    for e, p in zip(s.exercises, prescription["exercises"]):
+        e = e.copy(reps=p.get("reps"), hops=p.get("hops"), load_kg=p.get("load_kg"))
+        why = " [%s: %s]" % (p["status"], p["because"]) if p.get("status") else ""
+        click.echo("  - %s%s" % (e.describe(), why))

@@ -183,3 +183,31 @@ def test_a_workout_split_over_two_sessions_counts_once(tmp_path):
     assert len(r.matches) == 1 and len(r.matches[0].sessions) == 2
     assert r.latest["goblet_squat"].status == PUSH and r.latest["split_squat"].status == PUSH
     assert r.calendar[0] == (MON, "Legs", PUSH)
+
+
+def test_adjusted_prescription_applies_hold_and_back_off(tmp_path):
+    from repclip.merge import adjusted_prescription
+
+    # goblet squats held (tempo), split squat backed off (discomfort 6)
+    r = run(tmp_path, [(MON, squat_sets(fast=8) + split_sets(disc_left=6))])
+    plain = r.plan.prescription_for(MON + datetime.timedelta(days=7))
+    adj = adjusted_prescription(r.plan, r, MON + datetime.timedelta(days=7))
+    gs_plain, ss_plain = plain["exercises"][0], plain["exercises"][1]
+    gs, ss = adj["exercises"][0], adj["exercises"][1]
+    assert gs_plain["reps"] == 10 and gs["reps"] == 8 and gs["status"] == HOLD  # the calendar would progress
+    assert gs["because"] == "tempo compliance 67% < 80% on goblet squat eccentric"
+    assert (ss["reps"], ss["load_kg"], ss["status"]) == (6, 7.0, BACK_OFF)
+    assert ss_plain["reps"] == 8
+
+
+def test_skip_policy_never_shifts_a_missed_day(tmp_path):
+    import repclip.merge as m
+
+    tue = MON + datetime.timedelta(days=1)
+    with Store(tmp_path / "s.db") as store:
+        store.add_session(session_bytes(1, tue, squat_sets()))
+        sessions = store.sessions()
+    plan = parse_plan(PLAN.replace("window_days = 2", 'window_days = 2\nmissed_day = "skip"'))
+    r = m.merge(plan, sessions)
+    assert r.matches[0].planned is None and r.latest["goblet_squat"].status is None
+    assert (MON, "Legs", "missed") in r.calendar
