@@ -71,9 +71,9 @@ def test_plan_next_with_db_applies_the_status(tmp_path):
     db = tmp_path / "s.db"
     rushed = [(1500, 1000, 1000)] * 4 + [(3000, 1000, 1000)] * 4  # eccentric 50% in tempo
     with Store(db) as store:
-        store.add_session(session_bytes(1, MON + datetime.timedelta(days=14), [
+        store.add_session(session_bytes(1, MON + datetime.timedelta(days=7), [
             {"exercise": "goblet_squat", "tempo": "3-1-1", "load_kg": 16, "reps": rushed}] * 3))
-    r = run("plan", "next", SAMPLE_PLAN, "--date", "2026-11-19", "--db", db)
+    r = run("plan", "next", SAMPLE_PLAN, "--date", "2026-11-15", "--db", db)
     assert r.exit_code == 0, r.output
     # week 3 would progress to 10 reps; the held squats stay at 8
     assert ("goblet squat, 3 x 8 reps, tempo 3-1-1, 16 kg [hold: tempo compliance 50% < 80% on goblet squat "
