@@ -1,0 +1,16 @@
+"""RepClip main program: settings -> hardware -> App().run() (loops forever).
+
+Everything lives in lib/repclip_board (the app) and lib/repcore (the engine);
+see docs/firmware.md.
+"""
+
+import supervisor
+
+supervisor.runtime.autoreload = False  # a host write to CIRCUITPY must not restart a set
+
+from repclip_board.app import App  # noqa: E402
+from repclip_board.hardware import build  # noqa: E402
+from repclip_board.settings import Settings  # noqa: E402
+
+settings = Settings()
+App(settings, **build(settings)).run()
