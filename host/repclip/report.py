@@ -29,7 +29,7 @@ body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24p
 h1{margin:0 0 4px}h2{margin:28px 0 8px;border-bottom:1px solid #ddd}h3{margin:16px 0 4px}
 .status{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;font-weight:600}
 .push{background:#2e9d57}.hold{background:#e0a100}.back-off{background:#d1453b}
-table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
+table{border-collapse:collapse}td,th{padding:4px 8px;white-space:normal;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 .muted{color:#777}svg{display:block;margin:4px 0}ul{margin:4px 0 4px 18px;padding:0}
 .legend span{display:inline-block;margin-right:12px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-2px}
 """
@@ -53,6 +53,7 @@ def render(plan, result, title=None):
              '<p class="muted">Plan %s to %s &middot; %d sessions &middot; as of %s</p>'
              % (plan.start, plan.end, len(result.matches), result.as_of)]
     parts.append(_status_section(result))
+    parts.append(_next_section(plan, result))
     parts.append(_calendar_section(plan, result))
     parts.append(_tempo_section(result))
     parts.append(_hops_section(result))
@@ -77,13 +78,13 @@ def _status_section(result):
     if result.status is None:
         out.append("<p>No planned exercise has been done yet.</p></section>")
         return "".join(out)
-    out.append("<table><tr><th>Exercise</th><th>Status</th><th>Done</th><th>Why</th><th>Next time</th></tr>")
+    out.append("<table><tr><th>Exercise</th><th>Status</th><th>Done</th><th>Why</th><th>Next step</th></tr>")
     for name, e in result.latest.items():
         done = "%d / %s" % (e.done, e.target if e.target is not None else "-")
         reasons = "".join("<li>%s</li>" % E(r) for r in e.reasons)
         nxt = E(e.next.describe()) if e.next else "-"
         out.append('<tr class="exercise-status" data-exercise="%s" data-status="%s"><td>%s</td><td>%s</td>'
-                   '<td>%s</td><td><ul>%s</ul></td><td>%s</td></tr>'
+                   '<td style="white-space:nowrap">%s</td><td><ul>%s</ul></td><td>%s</td></tr>'
                    % (E(name), E(e.status or ""), E(_label(name)), _badge(e.status) if e.status else "unplanned",
                       done, reasons, nxt))
     out.append("</table></section>")
@@ -295,19 +296,41 @@ def _asymmetry_section(result):
 def _trend_section(result):
     out = ['<section id="trends"><h2>Trends</h2>']
     for name, hist in result.history.items():
-        hist = hist[-TREND_SESSIONS:]
-        if not any(x.sets for _, x in hist):
+        hist = [(d, x) for d, x in hist[-TREND_SESSIONS:] if x.sets]
+        if not hist:
             continue
         if hist[-1][1].mode == "hops":
-            series, unit = [(d, x.peak_g) for d, x in hist if x.peak_g is not None], "landing peak g"
+            metrics = (("peak_g", "landing peak g"), ("contact_ms", "ground contact ms"))
         else:
-            series, unit = [(d, x.rom_cm) for d, x in hist if x.rom_cm is not None], "ROM cm"
-        if len(series) < 2:
-            continue
-        out.append("<h3>%s: %s</h3>" % (E(_label(name)), E(unit)))
-        out.append(_line_chart(name, series, unit))
+            metrics = (("rom_cm", "ROM cm"), ("velocity", "mean velocity m/s"))
+        for attr, unit in metrics:
+            series = [(d, getattr(x, attr)) for d, x in hist if getattr(x, attr) is not None]
+            if len(series) < 2:
+                continue
+            out.append("<h3>%s: %s</h3>" % (E(_label(name)), E(unit)))
+            out.append(_line_chart(name, series, unit))
     out.append("</section>")
     return "".join(out)
+
+
+def _next_section(plan, result):
+    """The next planned day after as_of, adjusted by the status."""
+    from repclip.merge import adjusted_prescription
+
+    nxt = plan.next_session(result.as_of + datetime.timedelta(days=1))
+    if nxt is None:
+        return '<section id="next"><h2>Next</h2><p>The plan is over: time for a new block.</p></section>'
+    p = adjusted_prescription(plan, result, nxt.date)
+    rows = []
+    for ex in p["exercises"]:
+        amount = "%d x %s %s" % (ex["sets"], ex.get("reps", ex.get("hops")), "reps" if "reps" in ex else "hops")
+        bits = [amount] + (["tempo " + ex["tempo"]] if ex.get("tempo") else []) + \
+            (["%g kg" % ex["load_kg"]] if ex.get("load_kg") is not None else [])
+        why = "%s: %s" % (ex["status"], ex["because"]) if ex.get("status") else "as planned"
+        rows.append('<tr class="next-exercise" data-exercise="%s"><td>%s</td><td>%s</td><td>%s</td></tr>'
+                    % (E(ex["exercise"]), E(_label(ex["exercise"])), E(", ".join(bits)), E(why)))
+    return ('<section id="next"><h2>Next: %s %s, %s</h2><table><tr><th>Exercise</th><th>Do</th><th>Why</th></tr>'
+            '%s</table></section>' % (nxt.date.strftime("%a"), nxt.date, E(nxt.name), "".join(rows)))
 
 
 def _line_chart(name, series, unit):
