@@ -100,7 +100,7 @@ class Engine:
         if self._hops:
             det.feed(t_us, dt, amag)
         else:
-            det.feed(t_us, dt, ax, ay, az, amag, gx * gx + gy * gy + gz * gz)
+            det.feed(t_us, dt, ax, ay, az, amag, gx, gy, gz, gx * gx + gy * gy + gz * gz)
         if det.out:
             return det.out.pop(0)
         return None

@@ -20,6 +20,7 @@ G = 9.80665
 _G_QUIET_TAU_US = const(1000000)  # standing still: follow the sensor's reading
 _G_TAU_US = const(16000000)  # moving: slow, a rep's net vertical acceleration averages to zero
 _DIR_TAU_US = const(60000)  # ~2.7 Hz: keeps the tilt, drops most of the motion
+_FUSE_TAU_US = const(1000000)  # gyro angle trusts the accelerometer over ~1 s
 
 
 class GravityMagnitude:
@@ -52,11 +53,44 @@ class TiltAngle:
         self.rx = self.ry = self.rz = 0.0
         self.have_ref = False
         self.ref_us = 0
+        # Flexion axis (unit, sensor frame) and the gyro-fused angle.
+        self.cx = self.cy = self.cz = 0.0
+        self.have_axis = False
+        self.theta = 0.0
+
+    def fuse(self, gx, gy, gz, dt_us):
+        """Flexion rate (deg/s) from the gyro and a complementary-filtered angle.
+
+        The gravity direction g seen from the sensor turns as dg/dt = g x w,
+        so the angle from the reference r changes at -w . (r x g)/|r x g|.
+        The axis r x g is the thigh's flexion axis; it is kept from the last
+        clear tilt so the rate stays defined near standing. The gyro angle
+        is pulled toward the accelerometer angle over _FUSE_TAU_US (drift).
+        """
+        ang = self.angle()
+        if ang > 8.0:
+            cx = self.ry * self.z - self.rz * self.y
+            cy = self.rz * self.x - self.rx * self.z
+            cz = self.rx * self.y - self.ry * self.x
+            n = math.sqrt(cx * cx + cy * cy + cz * cz)
+            if n > 0.0:
+                self.cx, self.cy, self.cz = cx / n, cy / n, cz / n
+                self.have_axis = True
+        if not self.have_axis:
+            self.theta = ang
+            return ang, None
+        rate = -(gx * self.cx + gy * self.cy + gz * self.cz) * 57.29577951308232
+        th = self.theta + rate * dt_us * 1e-6
+        self.theta = th + (ang - th) * alpha(dt_us, _FUSE_TAU_US)
+        return self.theta, rate
 
     def update(self, ax, ay, az, dt_us):
         k = alpha(dt_us, _DIR_TAU_US)
         if not self.have_ref:
+            # First sample: the athlete stands (a set starts at the top).
             self.x, self.y, self.z = ax, ay, az
+            self.rx, self.ry, self.rz = ax, ay, az
+            self.have_ref = True
         else:
             self.x += (ax - self.x) * k
             self.y += (ay - self.y) * k

@@ -41,7 +41,7 @@ _IMPLEMENT_LEAK_TAU_US = const(300000)
 _LIMITS = {
     "waist": (0.05, 0.025, 0.10),
     "implement": (0.06, 0.03, 0.08),
-    "thigh": (12.0, 6.0, 25.0),
+    "thigh": (12.0, 6.0, 15.0),
 }
 _QUIET_A = 0.08  # m/s^2: below this the hip is still or moving at constant speed
 _BALANCE = 0.45  # the smaller half of a rep must cover this share of the larger
@@ -102,14 +102,24 @@ class StrengthDetector:
 
     # --- per sample -------------------------------------------------------
 
-    def feed(self, t, dt, ax, ay, az, amag, gyro2):
+    def feed(self, t, dt, ax, ay, az, amag, gx, gy, gz, gyro2):
         dts = dt * 1e-6
         if self.angular:
-            x = -self.tilt.update(ax, ay, az, dt)
+            tilt = self.tilt
+            tilt.update(ax, ay, az, dt)
+            rate = None
+            if gyro2 > 0.0:
+                theta, rate = tilt.fuse(gx, gy, gz, dt)
+            else:
+                theta = tilt.angle()
+            x = -theta
             if self.x_prev is None:
                 self.x_prev = x
             k = alpha(dt, _RATE_TAU_US)
-            rate = (x - self.x_prev) / dts
+            if rate is None:  # no gyro: differentiate the accelerometer angle
+                rate = (x - self.x_prev) / dts
+            else:
+                rate = -rate
             self.x_prev = x
             v_old = self.v
             v = v_old + (rate - v_old) * k
