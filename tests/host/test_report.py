@@ -45,6 +45,10 @@ def test_report_is_self_contained_and_holds_the_numbers(tmp_path):
     assert "discomfort 4/10 flagged on split squat L" in page
     assert page.count('class="rep"') == 3 * (24 + 14)  # three phases per rep
     assert page.count('class="hop"') == 60
+    # the next planned day (Saturday hops) with the status applied
+    assert "<h2>Next: Sat 2026-11-28, Hops</h2>" in page
+    assert ('<tr class="next-exercise" data-exercise="low_hops"><td>low hops</td><td>2 x 10 hops</td>'
+            '<td>hold: low hops not done (planned 2 x 10 hops)</td></tr>') in page
 
 
 def _chromium(args, tmp_path):
