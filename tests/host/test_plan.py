@@ -161,3 +161,23 @@ def test_fuzzed_plans_fail_only_with_plan_error(text):
         assert str(e).startswith("fuzz.toml, line ")
         return
     plan.prescription_for(plan.start)
+
+
+@pytest.mark.parametrize("bad", ['"??"', "-1", "[]", "{ x = 1 }", "true"])
+def test_every_bad_value_in_the_sample_points_at_its_own_line(bad):
+    """Break each `key = value` line of the sample in turn: any error must name exactly that line."""
+    import re
+
+    lines = SAMPLE.read_text().splitlines()
+    checked = 0
+    for i, line in enumerate(lines):
+        m = re.match(r"^(\s*)([a-z_]+)\s*=\s*(.+?)(\s*#.*)?$", line)
+        if not m or m.group(2) in ("athlete", "note", "name", "units") and bad != "[]":
+            continue
+        broken = lines[:i] + ["%s%s = %s" % (m.group(1), m.group(2), bad)] + lines[i + 1:]
+        try:
+            parse_plan("\n".join(broken), "p.toml")
+        except PlanError as e:
+            assert str(e).startswith("p.toml, line %d:" % (i + 1)), (line, bad, str(e))
+            checked += 1
+    assert checked >= 20
