@@ -141,7 +141,7 @@ class LinkClient:
     def set_clock(self, unix_seconds):
         return P.unpack_status(self.request(P.CLOCK, P.pack_clock(int(unix_seconds)), "CLOCK"))
 
-    def read_session(self, session_id, offset, size, sink, window=131072):
+    def read_session(self, session_id, offset, size, sink, window=32768):
         """Fetch bytes [offset, size) of a session, calling sink(offset, chunk) in order.
 
         Asks for `window` bytes per READ and sends the next READ when half of

@@ -349,3 +349,60 @@ def run_until_synced(seed, store_path, max_attempts=300, faults=None):
             retries += client.retry_count
         rows = [(s.session_id, store.raw(s.key)) for s in store.sessions()]
         return FaultRun(originals, rows, sorted(log.files), attempts, retries, log.early_deletes)
+
+
+# LinkServer driver for a MicroPython VM (repclip.mpyrun): run(files, requests) -> (output, ids left, plans).
+MPY_GUEST = r'''
+import sys
+from repcore.crc16 import crc16
+from repclip_board.linkserver import LinkServer
+
+class Log:
+    def __init__(self, files):
+        self.files = files
+    def session_ids(self):
+        return sorted(self.files)
+    def size(self, sid):
+        return len(self.files[sid])
+    def is_complete(self, sid):
+        return sid != 9
+    def is_raw(self, sid):
+        return False
+    def read_into(self, sid, offset, buf):
+        data = self.files[sid]
+        n = min(len(buf), len(data) - offset)
+        if n <= 0:
+            return 0
+        buf[:n] = data[offset:offset + n]
+        return n
+    def crc(self, sid):
+        return crc16(self.files[sid])
+    def delete(self, sid):
+        del self.files[sid]
+
+class Stream:
+    def __init__(self, data):
+        self.data = data
+        self.pos = 0
+        self.out = bytearray()
+    @property
+    def in_waiting(self):
+        return len(self.data) - self.pos
+    def read(self, n):
+        chunk = self.data[self.pos:self.pos + n]
+        self.pos += len(chunk)
+        return chunk
+    def write(self, b):
+        self.out.extend(b)
+        return len(b)
+
+def run(files, requests):
+    log = Log(files)
+    stream = Stream(requests)
+    plans = []
+    server = LinkServer(stream, log, lambda: {"device": "RC-MPY", "fw": "0.1.0"},
+                        on_plan=plans.append, on_clock=plans.append, chunk=300)
+    while server.poll():
+        pass
+    return stream.out, sorted(log.files), plans
+'''
