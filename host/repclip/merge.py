@@ -192,6 +192,7 @@ class MergeResult:
         self.latest = {}  # exercise -> its most recent ExerciseResult (carries status)
         self.history = {}  # exercise -> [(date, ExerciseResult)] oldest first
         self.calendar = []  # [(date, planned session name, status or "missed"/"planned"/"unplanned")]
+        self.unplanned = []  # [(date, ExerciseResult)] done after the exercise's last planned session
         self.status = None
         self.reasons = []
 
@@ -201,6 +202,7 @@ class MergeResult:
             "exercises": {k: v.to_dict() for k, v in self.latest.items()},
             "calendar": [{"date": d.isoformat(), "session": n, "state": s} for d, n, s in self.calendar],
             "sessions": len(self.matches),
+            "unplanned": [{"date": d.isoformat(), "exercise": e.exercise, "done": e.done} for d, e in self.unplanned],
         }
 
 
@@ -244,8 +246,18 @@ def merge(plan, sessions, as_of=None):
         for e in m.exercises:
             result.history.setdefault(e.exercise, []).append((m.date, e))
     for name, hist in result.history.items():
-        _judge(plan, hist)
-        result.latest[name] = hist[-1][1]
+        # judge the latest *planned* occurrence: extra unplanned sets of an exercise do not hide its status
+        planned = [(d, e) for d, e in hist if e.prescribed is not None]
+        for d, e in hist:
+            if e.prescribed is None:
+                e.reasons = ["unplanned: not in the plan for %s" % d]
+                if d == hist[-1][0] and (not planned or d > planned[-1][0]):
+                    result.unplanned.append((d, e))
+        if planned:
+            _judge(plan, planned, hist)
+            result.latest[name] = planned[-1][1]
+        else:
+            result.latest[name] = hist[-1][1]
     statuses = [e.status for e in result.latest.values() if e.status]
     result.status = worst(statuses) if statuses else None
     for e in result.latest.values():
@@ -282,16 +294,15 @@ def _rising(values, n):
     return len(tail) == n + 1 and all(b > a for a, b in zip(tail, tail[1:]))
 
 
-def _judge(plan, hist):
-    """Status, reasons and next prescription for the latest result of one exercise."""
+def _judge(plan, planned, hist):
+    """Status, reasons and next prescription for the latest planned result of one exercise.
+
+    planned: its planned occurrences, oldest first; hist: all occurrences (trends use every session)."""
     th = plan.thresholds
-    date, e = hist[-1]
+    date, e = planned[-1]
     name = _label(e.exercise)
     back, hold, good = [], [], []
-    if e.prescribed is None:
-        e.status = None
-        e.reasons = ["unplanned: not in the plan for %s" % date]
-        return
+    hist = [(d, x) for d, x in hist if d <= date and x.sets]
     if not e.sets:
         e.status = HOLD
         e.reasons = ["%s not done (planned %s)" % (name, e.prescribed.describe().split(", ", 1)[1])]

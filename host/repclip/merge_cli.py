@@ -45,6 +45,9 @@ def status_lines(result):
             continue
         nxt = " -> next: %s" % e.next.describe() if e.next else ""
         lines.append("  %-20s %-8s %s%s" % (_label(name), e.status, "; ".join(e.reasons), nxt))
+    for d, e in result.unplanned:
+        lines.append("  %-20s %-8s %d %s on %s, not in the plan for that day"
+                     % (_label(e.exercise), "extra", e.done, "hops" if e.mode == "hops" else "reps", d))
     missed = [c for c in result.calendar if c[2] == "missed"]
     if missed:
         lines.append("  missed planned days: %s" % ", ".join("%s %s" % (d, n) for d, n, _ in missed[-5:]))

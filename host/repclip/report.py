@@ -87,6 +87,10 @@ def _status_section(result):
                    '<td style="white-space:nowrap">%s</td><td><ul>%s</ul></td><td>%s</td></tr>'
                    % (E(name), E(e.status or ""), E(_label(name)), _badge(e.status) if e.status else "unplanned",
                       done, reasons, nxt))
+    for d, e in result.unplanned:
+        out.append('<tr class="exercise-extra" data-exercise="%s"><td>%s</td><td>extra</td><td>%d</td>'
+                   '<td><ul><li>%s</li></ul></td><td>-</td></tr>'
+                   % (E(e.exercise), E(_label(e.exercise)), e.done, E("done on %s, not in the plan for that day" % d)))
     out.append("</table></section>")
     return "".join(out)
 

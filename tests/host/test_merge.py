@@ -211,3 +211,17 @@ def test_skip_policy_never_shifts_a_missed_day(tmp_path):
     r = m.merge(plan, sessions)
     assert r.matches[0].planned is None and r.latest["goblet_squat"].status is None
     assert (MON, "Legs", "missed") in r.calendar
+
+
+def test_extra_unplanned_sets_do_not_hide_the_planned_status(tmp_path):
+    wed = MON + datetime.timedelta(days=2)
+    r = run(tmp_path, [(MON, squat_sets(fast=8) + split_sets()),
+                       (wed, [{"exercise": "pogo_hops", "hops": hop_series(10)}] + squat_sets((5,)))])
+    gs = r.latest["goblet_squat"]
+    assert gs.status == HOLD and gs.reasons == ["tempo compliance 67% < 80% on goblet squat eccentric"]
+    assert [(d, e.exercise, e.done) for d, e in r.unplanned] == [(wed, "goblet_squat", 5)]
+    from repclip.merge_cli import status_lines
+    from repclip.report import render
+
+    assert "  goblet squat         extra    5 reps on 2026-01-07, not in the plan for that day" in status_lines(r)
+    assert '<tr class="exercise-extra" data-exercise="goblet_squat">' in render(r.plan, r)
