@@ -142,3 +142,58 @@ def run(engine, rows):
         if ev is None:
             return events
         events.append(ev)
+
+
+def thigh_squats(hz, reps=4, tempo=(2.0, 0.5, 1.0), top_s=1.5, depth_deg=90.0, gyro=True,
+                 noise=0.05, seed=4):
+    """Thigh-strapped squats: the thigh pitches from vertical to depth_deg and back.
+
+    The sensor's x axis runs along the thigh; gravity turns from +x toward +z
+    as the thigh flexes about the sensor's y axis (gyro y = flexion rate).
+    """
+    rng = random.Random(seed)
+    ecc, pause, con = tempo
+    plan, truth, t = [], [], 0.0
+    for _ in range(reps):
+        plan.append((t, t + top_s, 0.0, 0.0))
+        t += top_s
+        start = t
+        plan.append((t, t + ecc, 0.0, depth_deg))
+        t += ecc
+        bottom = t
+        plan.append((t, t + pause, depth_deg, depth_deg))
+        t += pause
+        rise = t
+        plan.append((t, t + con, depth_deg, 0.0))
+        t += con
+        truth.append(tuple(int(x * 1e6) for x in (start, bottom, rise, t)))
+    plan.append((t, t + top_s, 0.0, 0.0))
+    t += top_s
+    rows, k = [], 0
+    for i in range(int(t * hz)):
+        ts = i / hz
+        while k < len(plan) - 1 and ts >= plan[k][1]:
+            k += 1
+        a0, a1, th0, th1 = plan[k]
+        s = (ts - a0) / (a1 - a0)
+        shape = 10 * s ** 3 - 15 * s ** 4 + 6 * s ** 5  # minimum-jerk angle
+        rate = (30 * s ** 2 - 60 * s ** 3 + 30 * s ** 4) / (a1 - a0)
+        th = math.radians(th0 + (th1 - th0) * shape)
+        w = math.radians((th1 - th0) * rate)
+        rows.append((int(round(i * 1e6 / hz)),
+                     G * math.cos(th) + rng.gauss(0, noise), rng.gauss(0, noise),
+                     G * math.sin(th) + rng.gauss(0, noise),
+                     0.0, (w if gyro else 0.0) + (rng.gauss(0, 0.01) if gyro else 0.0), 0.0))
+    return rows, truth
+
+
+def drop_between(rows, truth, margin_us=300000):
+    """Remove the samples between reps (as the CMU recordings do): a stream with gaps."""
+    keep = []
+    for r in rows:
+        t = r[0]
+        for start, _, _, end in truth:
+            if start - margin_us <= t <= end + margin_us:
+                keep.append(r)
+                break
+    return keep

@@ -39,7 +39,7 @@ _REF_TAU_US = const(2000000)  # thigh standing reference adapts this slowly
 # waist/implement in m/s and m, thigh in deg/s and degrees.
 _IMPLEMENT_LEAK_TAU_US = const(300000)
 _LIMITS = {
-    "waist": (0.05, 0.025, 0.10),
+    "waist": (0.05, 0.025, 0.08),
     "implement": (0.06, 0.03, 0.08),
     "thigh": (12.0, 6.0, 15.0),
 }
