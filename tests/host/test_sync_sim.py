@@ -16,13 +16,23 @@ except ImportError:  # SIM not there yet
     serve_link = simulate = None
 
 
-def _a_strength_trace():
-    for base in (ROOT / "tests" / "traces", ROOT.parent / "shared" / "realdata"):
-        for path in sorted(base.rglob("*.csv")) if base.is_dir() else ():
-            text = path.read_text(errors="replace")[:2000].lower()
-            if "squat" in text and "label" not in path.name:
-                return path
-    return None
+def _a_strength_trace(tmp_path):
+    """A squat trace from the repo's traces, else a synthetic one (MPY's generator) written as trace CSV."""
+    base = ROOT / "tests" / "traces"
+    for path in sorted(base.rglob("*.csv")) if base.is_dir() else ():
+        text = path.read_text(errors="replace")[:2000].lower()
+        if "squat" in text and "label" not in path.name:
+            return path
+    try:
+        from repclip.mpyrun import synthetic_squats
+    except ImportError:
+        return None
+    path = tmp_path / "synthetic_squats.csv"
+    lines = ["# exercise=goblet_squat", "# mode=strength", "# mount=waist", "# odr_hz=208",
+             "t_us,ax,ay,az,gx,gy,gz"]
+    lines += [",".join([str(int(r[0]))] + ["%.5f" % v for v in r[1:7]]) for r in synthetic_squats(reps=3)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 @pytest.mark.slow
@@ -30,8 +40,8 @@ def test_a_simulated_set_is_synced_once_and_freed_on_the_virtual_board(tmp_path)
     require(simulate is not None, "repclip.sim.simulate/serve_link (SIM)")
     require((ROOT / "firmware" / "lib" / "repclip_board" / "sessionlog.py").is_file(), "SessionLog (FIRMWARE)")
     require((ROOT / "firmware" / "lib" / "repclip_board" / "app.py").is_file(), "the firmware app (FIRMWARE)")
-    trace = _a_strength_trace()
-    require(trace is not None, "a squat trace under tests/traces (TRACES)")
+    trace = _a_strength_trace(tmp_path)
+    require(trace is not None, "a squat trace under tests/traces (TRACES) or repclip.mpyrun")
 
     from repclip.link.client import LinkClient
     from repclip.link.sync import sync
