@@ -248,11 +248,16 @@ def merge(plan, sessions, as_of=None):
     for name, hist in result.history.items():
         # judge the latest *planned* occurrence: extra unplanned sets of an exercise do not hide its status
         planned = [(d, e) for d, e in hist if e.prescribed is not None]
+        extra = []  # sets of this exercise on its last day, when that day did not plan it
         for d, e in hist:
             if e.prescribed is None:
                 e.reasons = ["unplanned: not in the plan for %s" % d]
                 if d == hist[-1][0] and (not planned or d > planned[-1][0]):
-                    result.unplanned.append((d, e))
+                    extra.extend(e.sets)
+        if extra:
+            combined = ExerciseResult(name, None, extra)
+            combined.reasons = ["unplanned: not in the plan for %s" % hist[-1][0]]
+            result.unplanned.append((hist[-1][0], combined))
         if planned:
             _judge(plan, planned, hist)
             result.latest[name] = planned[-1][1]

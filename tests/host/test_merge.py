@@ -225,3 +225,11 @@ def test_extra_unplanned_sets_do_not_hide_the_planned_status(tmp_path):
 
     assert "  goblet squat         extra    5 reps on 2026-01-07, not in the plan for that day" in status_lines(r)
     assert '<tr class="exercise-extra" data-exercise="goblet_squat">' in render(r.plan, r)
+
+
+def test_extra_sets_in_several_files_add_up(tmp_path):
+    wed = MON + datetime.timedelta(days=2)
+    r = run(tmp_path, [(MON, squat_sets() + split_sets())] + [(wed, squat_sets((8,)))] * 3
+            + [(wed, [{"exercise": "pogo_hops", "hops": hop_series(10)}])])
+    assert [(d, e.exercise, e.done) for d, e in r.unplanned] == [(wed, "goblet_squat", 24)]
+    assert r.latest["pogo_hops"].status == PUSH and r.latest["goblet_squat"].status == PUSH
