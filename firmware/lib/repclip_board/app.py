@@ -401,6 +401,12 @@ class App:
         self.set_no = 0
         print("session %d started" % self.session_id)
 
+    def _stop_imu(self):
+        try:
+            self.imu.stop()
+        except (ImuError, OSError):
+            pass
+
     def start_set(self, now):
         if self.imu is None:
             self.show_message("IMU NOT FOUND", self.imu_error)
@@ -418,13 +424,24 @@ class App:
         except (ImportError, ValueError, TypeError) as e:
             self.show_message("ENGINE ERROR", str(e))
             return
+        # The IMU first: a dead sensor must not leave an empty set in the log.
+        try:
+            accel_key = "REPCLIP_ACCEL_G_HOPS" if mode == "hops" else "REPCLIP_ACCEL_G_STRENGTH"
+            self.imu.configure(odr, self.s.integer(accel_key), self.s.integer("REPCLIP_GYRO_DPS"))
+            self.imu.start()
+        except (ImuError, ValueError) as e:
+            self.engine = None
+            self.show_message("IMU ERROR", "%s. Check the cable; B to go on." % e)
+            return
         try:
             if self.session_id is None:
                 self._open_session(now)
         except FlashFullError as e:
+            self._stop_imu()
             self.show_message("FLASH FULL", str(e))
             return
         except OSError as e:
+            self._stop_imu()
             self.show_message("CANNOT RECORD", "flash not writable (%s). Restart without holding A." % e)
             return
         self.set_no += 1
@@ -442,16 +459,6 @@ class App:
             self.log.sync()
         except OSError as e:
             self.storage_failed(e)
-            return
-        try:
-            if mode == "hops":
-                self.imu.configure(odr, self.s.integer("REPCLIP_ACCEL_G_HOPS"), self.s.integer("REPCLIP_GYRO_DPS"))
-            else:
-                self.imu.configure(odr, self.s.integer("REPCLIP_ACCEL_G_STRENGTH"),
-                                   self.s.integer("REPCLIP_GYRO_DPS"))
-            self.imu.start()
-        except (ImuError, ValueError) as e:
-            self.imu_failed(e, now)
             return
         if self.recorder is not None:
             self.recorder.start(self.set_no)
@@ -483,18 +490,26 @@ class App:
             for one in ev:
                 self.on_event(one)
             return
-        if getattr(ev, "kind", None) == "rep":
-            if self.tempo is not None and ev.tempo_ok is None:
-                self.tempo.judge_rep(ev)
+        kind = getattr(ev, "kind", None)
+        try:
+            if kind == "rep":
+                if self.tempo is not None and ev.tempo_ok is None:
+                    self.tempo.judge_rep(ev)
+                rec = record.encode_rep(self.set_no, ev)
+            elif kind == "hop":
+                rec = record.encode_hop(self.set_no, ev)
+            else:
+                return
+        except Exception as e:  # an event the record format cannot hold: skip it, keep the set  # noqa: BLE001
+            print("event not recorded (%s): %r" % (e, ev))
+            return
+        self.log.append(rec)
+        if kind == "rep":
             self.reps += 1
-            self.log.append(record.encode_rep(self.set_no, ev))
             if self.cues_on:
                 self.cues.restart(ticks_ms())
-        elif getattr(ev, "kind", None) == "hop":
-            self.hops += 1
-            self.log.append(record.encode_hop(self.set_no, ev))
         else:
-            return
+            self.hops += 1
         self.last_event = ev
         self.show_running()
 
@@ -589,8 +604,9 @@ class App:
             except (OSError, SessionLogError):
                 pass
             self.finish_set(now, None, error=text)
+        self.engine = None
         self.state = HOME
-        self.show_message("IMU ERROR", text + " Check the cable; B to go on.")
+        self.show_message("IMU ERROR", text + ". Check the cable; B to go on.")
 
     def storage_failed(self, err):
         """Flash trouble mid-session: close the file (what is written stays readable) and say so."""
