@@ -139,3 +139,39 @@ def test_plan_push_and_clock_status_are_reported(tmp_path):
         assert report.ok and report.plan_pushed and report.clock_set == 1_800_000_000
         assert "plan pushed" in report.summary() and "clock set" in report.summary()
         assert P.OK == 0
+
+
+def test_a_board_without_a_settable_clock_is_a_warning_not_a_failure(tmp_path):
+    log = MemoryLog({1: make_session(1)})
+    relay = FaultyRelay(lambda s: LinkServer(s, log, lambda: HELLO), random.Random(4),
+                        p_drop=0, p_flip=0, p_trunc=0, p_cut=0, p_junk=0)
+    with Store(tmp_path / "w.db") as store:
+        report = sync(LinkClient(relay), store)
+        assert report.ok and report.clock_set is None and [p[0] for p in report.pulled] == [1]
+        assert report.warnings == ["the board's clock was not set: this device has no settable clock"]
+
+
+def test_ctrl_c_mid_read_keeps_the_bytes_for_the_next_sync(tmp_path):
+    raw = make_session(7, pad=60_000)
+    log = MemoryLog({7: raw})
+    with Store(tmp_path / "k.db") as store:
+        class Interrupt:
+            seen = 0
+
+            def start(self, total):
+                pass
+
+            def update(self, n):
+                Interrupt.seen += n
+                if Interrupt.seen > 20_000:
+                    raise KeyboardInterrupt
+
+            def finish(self):
+                pass
+
+        with pytest.raises(KeyboardInterrupt):
+            sync(_clean_client(log), store, progress=Interrupt())
+        size, kept = store.load_partial("RC-TEST", 7)
+        assert size == len(raw) and len(kept) > 20_000 and kept == raw[:len(kept)]
+        report = sync(_clean_client(log), store)
+        assert report.bytes_read == len(raw) - len(kept) and store.raw(report.stored[0]) == raw

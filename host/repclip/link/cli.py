@@ -105,6 +105,9 @@ def sync_command(port, db, push_plan, set_clock, timeout):
         report = sync(client, store, set_clock=set_clock, prescription=prescription, progress=_Bar())
     except LinkError as e:
         _fail("%s (sessions already pulled are stored; run sync again to resume)" % e)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: sessions already pulled are stored; run sync again to resume", err=True)
+        sys.exit(130)
     finally:
         if transport is not None:
             transport.close()
@@ -115,6 +118,8 @@ def sync_command(port, db, push_plan, set_clock, timeout):
         click.echo("  session %d: %d bytes, stored as #%d" % (sid, size, key))
     for sid, reason in report.skipped:
         click.echo("  session %d skipped: %s" % (sid, reason))
+    for text in report.warnings:
+        click.echo("warning: %s" % text, err=True)
     if not report.ok:
         for sid, reason in report.failed:
             click.echo("error: %s%s" % ("" if sid is None else "session %d: " % sid, reason), err=True)

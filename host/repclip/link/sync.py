@@ -35,6 +35,7 @@ class SyncReport:
         self.acked_stored = []  # session ids already stored, freed now
         self.skipped = []  # (session id, reason): recording, raw-only etc.
         self.failed = []  # (session id, reason)
+        self.warnings = []  # things that did not stop the sync (e.g. a device without a settable clock)
         self.bytes_read = 0
         self.resumed_from = {}  # session id -> offset a transfer resumed at
         self.clock_set = None
@@ -102,7 +103,7 @@ def sync(client, store, set_clock=True, prescription=None, progress=None, now=ti
             if client.set_clock(t) == P.OK:
                 report.clock_set = t
         except DeviceError as e:
-            report.failed.append((None, "setting the clock: %s" % e))
+            report.warnings.append("the board's clock was not set: %s" % e.device_message)
     entries = client.list_sessions()
     todo = []
     for sid, size, flags in entries:
@@ -173,7 +174,7 @@ def _pull_one(client, store, report, device, sid, size, progress, after_commit):
 
     try:
         client.read_session(sid, len(buf), size, sink)
-    except LinkError:
+    except (LinkError, KeyboardInterrupt):  # keep what came, so the next sync resumes
         if len(buf) > saved[0]:
             store.save_partial(device, sid, size, buf)
         raise
