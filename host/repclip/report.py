@@ -145,7 +145,10 @@ def _worst_state(states):
 
 
 def _latest_with(result, mode):
+    """Each exercise's most recent workout with data: extra (unplanned) sets when they are newer."""
+    newer = {e.exercise: e for _, e in result.unplanned}
     for name, e in result.latest.items():
+        e = newer.get(name, e)
         if e.mode == mode and (e.reps if mode == "strength" else e.hops):
             yield name, e
 
