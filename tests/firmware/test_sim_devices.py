@@ -26,7 +26,7 @@ class Constant:
 def rig(variant="LSM6DSOX", values=(1.0, -2.0, G, 0.5, -0.25, 0.125), capacity=None):
     clock = VirtualClock()
     imu = EmulatedLSM6DS(clock, Constant(values), variant, fifo_capacity=capacity)
-    bus = VirtualI2C(devices={0x6A: imu}, clock=clock, frequency=400_000)
+    bus = VirtualI2C(devices={0x6A: imu}, clock=clock, frequency=400_000, bus_time=False)  # exact counts
     return clock, imu, bus
 
 

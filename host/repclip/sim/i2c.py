@@ -36,8 +36,10 @@ class I2CDeviceModel:
 class VirtualI2C:
     """busio.I2C look-alike. `devices` maps 7-bit address -> I2CDeviceModel."""
 
-    def __init__(self, scl=None, sda=None, *, frequency=100000, timeout=255, devices=None, clock=None):
-        self.clock = clock  # a VirtualClock: transfers take bus time, so the IMU keeps sampling
+    def __init__(self, scl=None, sda=None, *, frequency=100000, timeout=255, devices=None, clock=None,
+                 bus_time=True):
+        self.clock = clock  # a VirtualClock
+        self.bus_time = bus_time  # transfers take bus time on the clock (the IMU keeps sampling meanwhile)
         self.scl = scl
         self.sda = sda
         self.frequency = frequency
@@ -84,7 +86,7 @@ class VirtualI2C:
     # -- transfers -----------------------------------------------------
     def _charge(self, nbytes):
         # ~9 clocks per byte plus start/address/stop; 1024 display bytes at 400 kHz take ~23 ms.
-        if self.clock is not None:
+        if self.bus_time and self.clock is not None:
             self.clock.advance((nbytes + 2) * 9 * 1_000_000_000 // self.frequency, may_stop=False)
 
     def _device(self, address):
@@ -104,29 +106,29 @@ class VirtualI2C:
         data = bytes(memoryview(buffer)[start:end])
         self.transfers += 1
         self.bytes_moved += len(data)
+        self._charge(len(data))
         if data:
             dev.write(data)
-        self._charge(len(data))
 
     def readfrom_into(self, address, buffer, *, start=0, end=None):
         self._check_locked()
         dev = self._device(address)
         view = memoryview(buffer)[start:end]
-        data = dev.read(len(view))
-        view[:] = data
+        self._charge(len(view))
+        view[:] = dev.read(len(view))
         self.transfers += 1
         self.bytes_moved += len(view)
-        self._charge(len(view))
 
     def writeto_then_readfrom(self, address, buffer_out, buffer_in, *, out_start=0, out_end=None,
                               in_start=0, in_end=None):
         self._check_locked()
         dev = self._device(address)
         out = bytes(memoryview(buffer_out)[out_start:out_end])
+        view = memoryview(buffer_in)[in_start:in_end]
+        # Time passes first: what is read is the chip's state when the transfer ends.
+        self._charge(len(out) + len(view) + 1)
         if out:
             dev.write(out)
-        view = memoryview(buffer_in)[in_start:in_end]
         view[:] = dev.read(len(view))
         self.transfers += 1
         self.bytes_moved += len(out) + len(view)
-        self._charge(len(out) + len(view) + 1)

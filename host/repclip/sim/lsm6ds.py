@@ -51,8 +51,8 @@ TAG_ACCEL = 0x02
 
 VARIANTS = {
     # name: (who_am_i, tagged FIFO, FIFO capacity in words)
-    "LSM6DSOX": (0x6C, True, 438),  # 3 kbyte FIFO / 7 bytes per tagged word
-    "ISM330DHCX": (0x6B, True, 438),
+    "LSM6DSOX": (0x6C, True, 512),  # 512 tagged words of 7 bytes (ST UM2740: "3 KB, or 512 words")
+    "ISM330DHCX": (0x6B, True, 512),
     "LSM6DS3TR-C": (0x6A, False, 2048),  # 4 kbyte FIFO of 16-bit words
     "LSM6DS33": (0x69, False, 4096),  # 8 kbyte
 }
@@ -149,6 +149,15 @@ class EmulatedLSM6DS(I2CDeviceModel):
         return self.source.sample(t_ns)
 
     # -- time ----------------------------------------------------------
+    def _restart_grid(self, now_ns):
+        rate = self._batching()[0]
+        if rate <= 0:
+            self.next_tick_ns = None
+            return
+        self._tick_origin = now_ns
+        self.tick_index = 0
+        self.next_tick_ns = now_ns + 1e9 / rate
+
     def tick(self, now_ns):
         """Clock hook: push every sample due up to now into the FIFO."""
         rate, xl, gy = self._batching()
@@ -157,9 +166,7 @@ class EmulatedLSM6DS(I2CDeviceModel):
             return
         period = 1e9 / rate
         if self.next_tick_ns is None:
-            self.next_tick_ns = now_ns + period
-            self.tick_index = 0
-            self._tick_origin = now_ns
+            self._restart_grid(now_ns)
         while self.next_tick_ns <= now_ns:
             values, index = self._sample(int(self.next_tick_ns))
             raw = self.to_raw(values)
@@ -218,7 +225,7 @@ class EmulatedLSM6DS(I2CDeviceModel):
             self.overrun = False
             self._pattern = 0
         if reg in (CTRL1_XL, CTRL2_G, 0x08, 0x09, 0x0A):
-            self.next_tick_ns = None  # rate changed: restart the sample grid now
+            self._restart_grid(self.clock.ns)  # rate changed: the sample grid starts now
 
     def read(self, n):
         self.check()

@@ -2,7 +2,7 @@
 
 The default scenario is the flow of the board contract (docs/firmware.md):
     0.0 s   boot, home screen (exercise from REPCLIP_EXERCISE / the first in REPCLIP_EXERCISES)
-    1.0 s   B: start the set; the trace starts playing 0.25 s later
+    1.0 s   B: start the set; the trace starts playing 1 s later (after the FIFO runs)
     end     B: stop the set 0.3 s after the trace ends
     then    RPE picker: A steps the value up from RPE_START, B confirms; the same for discomfort
     then    B held 1.5 s: end the session
@@ -10,7 +10,7 @@ The default scenario is the flow of the board contract (docs/firmware.md):
 """
 
 START_SET_S = 1.0
-TRACE_LEAD_S = 0.25
+TRACE_LEAD_S = 1.0
 STOP_AFTER_TRACE_S = 0.3
 STEP_S = 0.4
 RPE_START = 5  # the value the firmware's RPE picker shows first

@@ -82,7 +82,8 @@ def make_board(hw):
 
     def i2c():
         if hw.board_i2c is None:
-            hw.board_i2c = VirtualI2C(Pin("SCL"), Pin("SDA"), devices=hw.i2c_devices, clock=hw.clock)
+            hw.board_i2c = VirtualI2C(Pin("SCL"), Pin("SDA"), devices=hw.i2c_devices, clock=hw.clock,
+                                       bus_time=True)
         return hw.board_i2c
 
     b.I2C = i2c
@@ -98,7 +99,8 @@ def make_busio(hw):
         def __init__(self, scl, sda, *, frequency=100000, timeout=255):
             if scl == sda:
                 raise ValueError("SCL and SDA must be different pins")
-            super().__init__(scl, sda, frequency=frequency, devices=hw.i2c_devices, clock=hw.clock)
+            super().__init__(scl, sda, frequency=frequency, devices=hw.i2c_devices, clock=hw.clock,
+                                       bus_time=True)
 
     class _Unsupported:
         def __init__(self, *a, **k):
