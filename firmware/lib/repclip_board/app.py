@@ -191,6 +191,9 @@ class App:
         return e.get("hops") if self.mode() == "hops" else e.get("reps")
 
     def prescribed_line(self):
+        p = self.prescription
+        if isinstance(p, dict) and p.get("rest"):
+            return "plan: rest day"
         e = self.entry()
         if e is None:
             return None
