@@ -2,8 +2,8 @@
 
 Runs the real firmware through a squat set and a hop set on synthetic traces
 (or tests/traces when present) and saves three screens, scaled x4 with
-nearest-neighbour so the 128x64 pixels stay sharp: a live set, a hop set, and
-the summary after the set.
+nearest-neighbour so the 128x64 pixels stay sharp: a live set, the RPE picker,
+a hop set, and the summary after the session.
 """
 
 import pathlib
@@ -56,7 +56,10 @@ def make(out_dir, scale=4):
         presses = [t for t, pin, down in b.buttons.log if down]
         start, stop = presses[0], presses[1]
         saved.append(_save(b, _frame_at(b, stop - 400), out / "sim_live_set.png", scale))
-        saved.append(_save(b, _frame_at(b, stop + 300), out / "sim_summary.png", scale))
+        after = [ram for t, ram in b.frames if t > stop]
+        if after:
+            saved.append(_save(b, after[0], out / "sim_rpe_picker.png", scale))
+        saved.append(_save(b, b.frames[-1][1], out / "sim_summary.png", scale))  # after the session ends
         hops = simulate(_trace(tmp, "hop"), pathlib.Path(tmp) / "f2", exercise="pogo_hops", mode="hops")
         b = hops.board
         stop = [t for t, pin, down in b.buttons.log if down][1]
