@@ -181,3 +181,33 @@ def test_every_bad_value_in_the_sample_points_at_its_own_line(bad):
             assert str(e).startswith("p.toml, line %d:" % (i + 1)), (line, bad, str(e))
             checked += 1
     assert checked >= 20
+
+
+_SAMPLE_LINES = SAMPLE.read_text().splitlines()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["drop", "dup", "swap", "cut"]), st.integers(0, len(_SAMPLE_LINES) - 1),
+                          st.integers(0, len(_SAMPLE_LINES) - 1)), min_size=1, max_size=6))
+def test_mangled_sample_plans_fail_only_with_plan_error(edits):
+    lines = list(_SAMPLE_LINES)
+    for op, i, j in edits:
+        i, j = i % len(lines), j % len(lines)
+        if op == "drop":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(j, lines[i])
+        elif op == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        else:
+            lines[i] = lines[i][: len(lines[i]) // 2]
+        if not lines:
+            lines = [""]
+    try:
+        plan = parse_plan("\n".join(lines), "m.toml")
+    except PlanError as e:
+        line = int(str(e).split("line ", 1)[1].split(":", 1)[0])
+        assert str(e).startswith("m.toml, line ") and 1 <= line <= max(1, len(lines))
+        return
+    for s in plan.planned_sessions():
+        plan.prescription_for(s.date)
