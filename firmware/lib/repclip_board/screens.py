@@ -121,7 +121,7 @@ def wrap(text, width=CHARS):
 _BIG_LAYOUT = ((0, 5), (66, 18), (0, 45), (0, 57), (66, 31))
 _BIG_AT = (0, 25)
 _PLAIN_LAYOUT = ((0, 5), (0, 17), (0, 29), (0, 41), (0, 53))
-_SMALL_LAYOUT = ((0, 5), (0, 16), (0, 27))  # 128x32: three plain rows
+_SMALL_LAYOUT = ((0, 5), (0, 15), (0, 25))  # 128x32: three plain rows
 
 
 class Screens:
