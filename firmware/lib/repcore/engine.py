@@ -10,6 +10,9 @@ GAP_PERIODS periods (or GAP_MIN_US) as a gap (the detector closes what it
 can and restarts its motion state), and drops samples that go back in time.
 The detectors (repcore.strength, repcore.hops) derive all their filter
 coefficients from the actual step, so any rate from 12.5 to 833 Hz works.
+Strength runs on block means of ~20 ms (4 samples at 208 Hz): people lift
+at a few Hz, and on the board that keeps the per-sample cost to a few adds.
+Hops run on every sample, because flight time is measured to the sample.
 """
 
 import math
@@ -21,6 +24,7 @@ from repcore.tempo import DEFAULT_TOLERANCE_MS, parse_tempo
 GAP_PERIODS = const(4)
 GAP_MIN_US = const(60000)
 _DEFAULT_PERIOD_US = const(4808)  # 208 Hz until measured
+_BLOCK_US = const(20000)  # strength: samples are averaged in blocks of about this length
 
 
 class EngineError(ValueError):
@@ -54,8 +58,9 @@ class Engine:
         """Start a new stream (a new set): counts, clock and filters start over."""
         self.det.reset()
         self.t_last = None
-        self.period_us = int(1000000 / self.odr_hz) if self.odr_hz else _DEFAULT_PERIOD_US
+        self._set_period(int(1000000 / self.odr_hz) if self.odr_hz else _DEFAULT_PERIOD_US)
         self.measured = 0  # periods seen; the average settles over the first few
+        self._new_block()
 
     @property
     def count(self):
@@ -70,7 +75,6 @@ class Engine:
         return self.det.phase_start_us
 
     def feed(self, t_us, ax, ay, az, gx=0.0, gy=0.0, gz=0.0):
-        det = self.det
         t_last = self.t_last
         if t_last is None:
             dt = self.period_us
@@ -78,32 +82,76 @@ class Engine:
             dt = t_us - t_last
             if dt <= 0:
                 return self._next()  # duplicate or backwards timestamp: skip it
-            p = self.period_us
-            gap = p * GAP_PERIODS
-            if gap < GAP_MIN_US:
-                gap = GAP_MIN_US
-            if self.measured == 0 and not self.odr_hz:
-                # First step of a stream at an unknown rate: it is the period.
-                self.measured = 1
-                self.period_us = dt
-            elif dt > gap:
-                det.gap(t_last)
-                dt = p
-            elif self.measured < 8:
-                # First periods: plain running mean, then a slow average.
-                self.measured += 1
-                self.period_us = p + (dt - p) // self.measured
-            else:
-                self.period_us = p + (dt - p) // 16
+            if dt > self.gap_us or self.measured < 8:
+                dt = self._clock(dt, t_last)
+            elif dt != self.period_us:
+                # Slow integer average: jitter barely moves it, filters keep their coefficients.
+                p = self.period_us + (dt - self.period_us) // 16
+                if p != self.period_us:
+                    self._set_period(p)
         self.t_last = t_us
-        amag = math.sqrt(ax * ax + ay * ay + az * az)
+        det = self.det
         if self._hops:
-            det.feed(t_us, dt, amag)
+            # Every sample: take-off and touch-down are timed to the sample.
+            det.feed(t_us, dt, math.sqrt(ax * ax + ay * ay + az * az))
         else:
-            det.feed(t_us, dt, ax, ay, az, amag, gx, gy, gz, gx * gx + gy * gy + gz * gz)
+            # Strength moves at a few Hz: average blocks of samples (~20 ms) and
+            # run the detector once per block; per sample this is three adds.
+            n = self.n + 1
+            if n < self.decim:
+                self.n = n
+                self.sx += ax
+                self.sy += ay
+                self.sz += az
+                if det.out:
+                    return det.out.pop(0)
+                return None
+            ax = (self.sx + ax) / n
+            ay = (self.sy + ay) / n
+            az = (self.sz + az) / n
+            self.n = 0
+            self.sx = self.sy = self.sz = 0.0
+            t_mid = t_us - (((n - 1) * self.period_us) >> 1)  # the block's mean time
+            t_prev = self.t_block
+            self.t_block = t_mid
+            step = t_mid - t_prev if t_prev is not None else self.period_us * n
+            if step <= 0:
+                step = self.period_us
+            det.feed(t_mid, step, self.period_us * n, ax, ay, az,
+                     math.sqrt(ax * ax + ay * ay + az * az), gx, gy, gz,
+                     gx * gx + gy * gy + gz * gz)
         if det.out:
             return det.out.pop(0)
         return None
+
+    def _set_period(self, p):
+        self.period_us = p
+        gap = p * GAP_PERIODS
+        self.gap_us = gap if gap > GAP_MIN_US else GAP_MIN_US
+        d = _BLOCK_US // p if p > 0 else 1
+        self.decim = d if d > 1 else 1
+
+    def _new_block(self):
+        self.n = 0
+        self.sx = self.sy = self.sz = 0.0
+        self.t_block = None
+
+    def _clock(self, dt, t_last):
+        """Rare path: the first periods of a stream, and gaps. Returns the step to use."""
+        p = self.period_us
+        if self.measured == 0 and not self.odr_hz:
+            # First step of a stream at an unknown rate: it is the period.
+            self.measured = 1
+            self._set_period(dt)
+            return dt
+        if dt > self.gap_us:
+            self.det.gap(t_last)
+            self._new_block()
+            return p
+        # First periods: plain running mean, then the slow average.
+        self.measured += 1
+        self._set_period(p + (dt - p) // self.measured)
+        return dt
 
     def _next(self):
         if self.det.out:

@@ -3,8 +3,8 @@
 The magnitude of specific force |a| is the same at any clip angle. Along the
 vertical it reads g + a_vertical when horizontal accelerations are small
 (squats, lunges, step-ups), so |a| minus a slowly tracked g gives vertical
-acceleration without knowing the orientation. The slow estimate of g also
-absorbs the sensor's scale error.
+acceleration without knowing the orientation (repcore.strength tracks g;
+the slow estimate also absorbs the sensor's scale error).
 
 The thigh mount needs the angle instead: the low-passed acceleration vector
 is the gravity direction in the sensor frame; its angle from the standing
@@ -17,29 +17,8 @@ from repcore.compat import const
 from repcore.filters import alpha
 
 G = 9.80665
-_G_QUIET_TAU_US = const(1000000)  # standing still: follow the sensor's reading
-_G_TAU_US = const(16000000)  # moving: slow, a rep's net vertical acceleration averages to zero
 _DIR_TAU_US = const(60000)  # ~2.7 Hz: keeps the tilt, drops most of the motion
 _FUSE_TAU_US = const(1000000)  # gyro angle trusts the accelerometer over ~1 s
-
-
-class GravityMagnitude:
-    """Slow estimate of |g| as read by this sensor; vertical = |a| - estimate."""
-
-    def __init__(self):
-        self.reset()
-
-    def reset(self):
-        self.g = G
-
-    def update(self, amag, dt_us, learn=1):
-        """Vertical acceleration; learn: 0 frozen (mid-stroke), 1 slowly, 2 at rest (fast)."""
-        # Start from standard gravity (a stream may begin mid-movement) and
-        # learn the sensor's own reading mostly while standing still.
-        if learn and 0.6 * G < amag < 1.4 * G:  # free fall and impacts are not gravity
-            tau = _G_QUIET_TAU_US if learn == 2 else _G_TAU_US
-            self.g += (amag - self.g) * alpha(dt_us, tau)
-        return amag - self.g
 
 
 class TiltAngle:

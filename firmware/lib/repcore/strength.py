@@ -20,20 +20,23 @@ point that splits a stroke in two is merged back).
 from repcore.compat import const
 from repcore.events import Rep
 from repcore.filters import alpha, onset_us, stop_us
-from repcore.orient import GravityMagnitude, TiltAngle
+from repcore.orient import G, TiltAngle
 
 _LP_TAU_US = const(25000)  # vertical acceleration low-pass (~6 Hz)
 _LEAK_TAU_US = const(2000000)  # velocity leak between strokes: bounds drift from a residual bias
 _RATE_TAU_US = const(60000)  # thigh angular rate low-pass
 _QUIET_TAU_US = const(150000)  # stillness judged on this slower average
-_MAX_REP_HALF_US = const(4000000)
-_QUIET_US = const(300000)
-_G_SNAP_US = const(500000)  # still this long -> zero-velocity update
+_QUIET_US = const(300000)  # still this long -> zero-velocity update, fast g learning
+_G_REST_TAU_US = const(1000000)  # g follows the sensor at rest ...
+_G_SLOW_TAU_US = const(16000000)  # ... and slowly otherwise (a rep's net acceleration is zero)
+_G_SNAP_US = const(500000)  # g snapshots this far apart, to undo learning at a slow onset
+_MAX_REP_HALF_US = const(4000000)  # g stays frozen this long after a lead stroke
 _EXTRAP_US = const(600000)  # onset/stop extrapolation never exceeds this
 _MERGE_US = const(350000)  # strokes closer than this in the same direction are one stroke
 _MAX_STROKE_US = const(12000000)  # longer than this is drift, not a stroke
 _MAX_PAIR_GAP_US = const(10000000)  # longest pause between the two halves of a rep
 _REF_TAU_US = const(2000000)  # thigh standing reference adapts this slowly
+_QUIET_W2 = 0.04  # (rad/s)^2: gyro below 0.2 rad/s counts as still
 
 # Per mount: speed to start a stroke, floor of the stop speed, least stroke size.
 # waist/implement in m/s and m, thigh in deg/s and degrees.
@@ -44,6 +47,7 @@ _LIMITS = {
     "thigh": (12.0, 6.0, 15.0),
 }
 _QUIET_A = 0.08  # m/s^2: below this the hip is still or moving at constant speed
+_QUIET_A2 = 0.16
 _BALANCE = 0.45  # the smaller half of a rep must cover this share of the larger
 _BALANCE_IMPLEMENT = 0.3
 
@@ -63,12 +67,15 @@ class StrengthDetector:
         # The high-pass shrinks long strokes more than short ones: looser balance there.
         self.balance = _BALANCE_IMPLEMENT if mount == "implement" else _BALANCE
         self.out = []
-        self.gmag = GravityMagnitude()
         self.tilt = TiltAngle() if self.angular else None
+        self.feed = self._feed_angular if self.angular else self._feed_linear
+        self.period_c = 0
         self.reset()
 
     def reset(self):
-        self.gmag.reset()
+        # Start from standard gravity (a stream may begin mid-movement) and
+        # learn the sensor's own reading mostly while standing still.
+        self.g = G
         if self.tilt is not None:
             self.tilt.reset()
         del self.out[:]
@@ -86,7 +93,7 @@ class StrengthDetector:
         """Forget the motion state (start of stream or after a gap), keep the reps."""
         self.a_lp = 0.0
         self.a_q = 0.0
-        self.g_old = self.g_mid = self.gmag.g
+        self.g_old = self.g_mid = self.g
         self.g_snap_us = -_G_SNAP_US
         self.v = 0.0
         self.x = 0.0
@@ -98,90 +105,130 @@ class StrengthDetector:
         self.s_start = 0
         self.s_x0 = 0.0
         self.s_peak = 0.0
-        self.peak_x = 0.0  # extreme of x during the current rep (thigh depth)
 
     # --- per sample -------------------------------------------------------
+    # The engine calls feed(t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
+    # dt is this step (integration), period the engine's smoothed sample
+    # period (filter coefficients, recomputed only when it changes).
 
-    def feed(self, t, dt, ax, ay, az, amag, gx, gy, gz, gyro2):
+    def _coeffs(self, period):
+        self.period_c = period
+        self.dts_c = period * 1e-6
+        self.k_lp = alpha(period, _LP_TAU_US)
+        self.k_q = alpha(period, _QUIET_TAU_US)
+        self.k_rest = alpha(period, _G_REST_TAU_US)
+        self.k_slow = alpha(period, _G_SLOW_TAU_US)
+        self.k_rate = alpha(period, _RATE_TAU_US)
+        self.leak_idle = period / _LEAK_TAU_US
+        self.leak_stroke = period / self.stroke_leak_us if self.stroke_leak_us else 0.0
+
+    def _feed_linear(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
+        """Waist / implement: |a| - g integrated; kept lean, it runs at 208 Hz on the board."""
+        if period != self.period_c:
+            self._coeffs(period)
+        moving = self.moving
+        v = self.v
+        quiet = self.quiet_us
+        g = self.g
+        if moving == 0 and 5.9 < amag < 13.7:  # free fall and impacts are not gravity
+            # Learn g fast at rest, slowly otherwise, not at all mid-rep (the
+            # net acceleration of a half rep is not zero).
+            if self.has_p and t - self.p_end < _MAX_REP_HALF_US:
+                pass
+            elif quiet > _QUIET_US and -0.05 < v < 0.05:
+                g += (amag - g) * self.k_rest
+            else:
+                g += (amag - g) * self.k_slow
+            self.g = g
+        av = amag - g
+        a = self.a_lp
+        a += (av - a) * self.k_lp
+        self.a_lp = a
         dts = dt * 1e-6
-        if self.angular:
-            tilt = self.tilt
-            tilt.update(ax, ay, az, dt)
-            rate = None
-            if gyro2 > 0.0:
-                theta, rate = tilt.fuse(gx, gy, gz, dt)
-            else:
-                theta = tilt.angle()
-            x = -theta
-            if self.x_prev is None:
-                self.x_prev = x
-            k = alpha(dt, _RATE_TAU_US)
-            if rate is None:  # no gyro: differentiate the accelerometer angle
-                rate = (x - self.x_prev) / dts
-            else:
-                rate = -rate
-            self.x_prev = x
-            v_old = self.v
-            v = v_old + (rate - v_old) * k
-            a = self.a_lp + ((v - v_old) / dts - self.a_lp) * k
-            self.v = v
-            self.a_lp = a
-            self.x = x
-            av = self.gmag.update(amag, dt, 2 if self.quiet_us > _QUIET_US else 1)
-            still = -0.4 < av < 0.4
+        v += a * dts
+        if moving == 0:
+            v -= v * self.leak_idle  # between strokes: drift fades
         else:
-            # Learn g only at rest: quiet AND not in a stroke at constant speed.
-            if self.moving != 0 or (self.has_p and t - self.p_end < _MAX_REP_HALF_US):
-                learn = 0  # mid-rep: the net acceleration is not zero yet
-            elif self.quiet_us > _QUIET_US and -0.05 < self.v < 0.05:
-                learn = 2
-            else:
-                learn = 1
-            av = self.gmag.update(amag, dt, learn)
-            a = self.a_lp + (av - self.a_lp) * alpha(dt, _LP_TAU_US)
-            self.a_lp = a
-            v = self.v + a * dts
-            if self.moving == 0:
-                v -= v * dt / _LEAK_TAU_US  # between strokes only: a stroke must integrate cleanly
-            elif self.stroke_leak_us:
-                v -= v * dt / self.stroke_leak_us
-            x = self.x + v * dts
-            self.v = v
-            self.x = x
-            # Stillness on a slower average, so sensor noise at low rates does not hide it.
-            q = self.a_q + (av - self.a_q) * alpha(dt, _QUIET_TAU_US)
-            self.a_q = q
-            still = -_QUIET_A < q < _QUIET_A and -_QUIET_A < a < _QUIET_A * 2.0
-        if still and gyro2 < 0.04:
+            v -= v * self.leak_stroke  # within a stroke: only for the implement
+        x = self.x + v * dts
+        # Stillness on a slower average, so sensor noise at low rates does not hide it.
+        q = self.a_q
+        q += (av - q) * self.k_q
+        self.a_q = q
+        if -_QUIET_A < q < _QUIET_A and -_QUIET_A < a < _QUIET_A2 and gyro2 < _QUIET_W2:
+            quiet += dt
+            if quiet > _QUIET_US and -0.1 < v < 0.1:
+                if moving == 0:
+                    v = 0.0  # zero-velocity update
+                elif (x - self.s_x0) * moving < self.d_min:
+                    # A "stroke" creeping along while the body is still is drift.
+                    self.moving = moving = 0
+                    self._set_phase(t)
+        else:
+            quiet = 0
+        self.quiet_us = quiet
+        self.v = v
+        self.x = x
+        if t - self.g_snap_us > _G_SNAP_US:
+            # g as it was 0.5-1 s ago, restored when a slow stroke turns out to have begun
+            self.g_old = self.g_mid
+            self.g_mid = g
+            self.g_snap_us = t
+        self._track(t, x, v, a, moving)
+
+    def _feed_angular(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
+        """Thigh: flexion angle (gyro-fused when there is a gyro) and its rate."""
+        if period != self.period_c:
+            self._coeffs(period)
+        dts = dt * 1e-6
+        tilt = self.tilt
+        tilt.update(ax, ay, az, dt)
+        rate = None
+        if gyro2 > 0.0:
+            theta, rate = tilt.fuse(gx, gy, gz, dt)
+        else:
+            theta = tilt.angle()
+        x = -theta
+        if self.x_prev is None:
+            self.x_prev = x
+        if rate is None:  # no gyro: differentiate the accelerometer angle
+            rate = (x - self.x_prev) / dts
+        else:
+            rate = -rate
+        self.x_prev = x
+        k = self.k_rate
+        v_old = self.v
+        v = v_old + (rate - v_old) * k
+        a = self.a_lp + ((v - v_old) / dts - self.a_lp) * k
+        self.v = v
+        self.a_lp = a
+        self.x = x
+        av = amag - self.g
+        if -0.4 < av < 0.4 and gyro2 < _QUIET_W2:
             self.quiet_us += dt
         else:
             self.quiet_us = 0
         moving = self.moving
-        if moving != 0 and self.quiet_us > _QUIET_US and -0.1 < v < 0.1 and not self.angular \
-                and (x - self.s_x0) * moving < self.d_min:
-            # A "stroke" that creeps along while the body is still is drift: drop it.
-            self.moving = moving = 0
-            self._set_phase(t)
+        if moving == 0 and self.quiet_us > _QUIET_US and -x < 20.0 and not self.has_p:
+            tilt.learn_reference(dt, _REF_TAU_US)
+        self._track(t, x, v, a, moving)
+
+    def _track(self, t, x, v, a, moving):
+        """Stroke state machine shared by both front ends."""
         if moving == 0:
-            if self.quiet_us > _QUIET_US:
-                if self.angular:
-                    if -x < 20.0 and not self.has_p:
-                        self.tilt.learn_reference(dt, _REF_TAU_US)
-                elif -0.1 < v < 0.1:
-                    self.v = v = 0.0
-            if v > self.v_on or v < -self.v_on:
+            v_on = self.v_on
+            if v > v_on or v < -v_on:
                 # Not armed = just stopped; a reversal (bounce) may start at once.
                 if self.armed or (v > 0) != (self.last_dir > 0):
                     self._start_stroke(t, x, v, a)
-            elif not self.armed and -self.v_on * 0.5 < v < self.v_on * 0.5:
+            elif not self.armed and -v_on * 0.5 < v < v_on * 0.5:
                 self.armed = True
         else:
             s = v * moving
-            if s > self.s_peak:
-                self.s_peak = s
-            if moving < 0 and x < self.peak_x:
-                self.peak_x = x
-            v_end = self.s_peak * 0.15
+            peak = self.s_peak
+            if s > peak:
+                self.s_peak = peak = s
+            v_end = peak * 0.15
             if v_end < self.v_end_min:
                 v_end = self.v_end_min
             if s < v_end:
@@ -190,11 +237,6 @@ class StrengthDetector:
                 self.moving = 0
                 self.armed = False
                 self._set_phase(t)
-        if t - self.g_snap_us > _G_SNAP_US:
-            # g as it was 0.5-1 s ago, to restore when a slow stroke turns out to have begun
-            self.g_old = self.g_mid
-            self.g_mid = self.gmag.g
-            self.g_snap_us = t
         if self.has_q and self.moving == 0 and t - self.q_end > _MERGE_US:
             self._finalize()
 
@@ -203,7 +245,8 @@ class StrengthDetector:
     def _start_stroke(self, t, x, v, a):
         d = 1 if v > 0 else -1
         # The slow start of this stroke looked like rest to the g estimate: undo that.
-        self.gmag.g = self.g_old
+        if not self.angular:
+            self.g = self.g_old
         start = onset_us(t, v, a, _EXTRAP_US)
         if start < self.s_start:
             start = self.s_start
@@ -212,8 +255,6 @@ class StrengthDetector:
         # Displacement already covered since the onset (v ~ tau^2 => x ~ v tau / 3).
         self.s_x0 = x - v * (t - start) * 1e-6 / 3.0
         self.s_peak = v * d
-        if d < 0 and not self.has_p:
-            self.peak_x = x
         self._set_phase(start)
 
     def _end_stroke(self, t, x, s, a):
