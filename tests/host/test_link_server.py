@@ -208,3 +208,37 @@ def test_list_response_fits_in_one_frame():
     entries = [(i, i, 1) for i in range(48)]
     assert len(P.pack_list_response(48, entries)) < 4096
     assert struct.calcsize(P.LIST_ENTRY) == P.LIST_ENTRY_LEN
+
+
+def test_a_long_read_is_spread_over_polls_and_later_requests_wait_their_turn():
+    raw = bytes(range(256)) * 20  # 5120 bytes -> 6 frames of 1000
+    out = FrameReader()
+
+    class Stream:
+        def __init__(self):
+            self.buf = bytearray(encode_frame(P.READ, 1, P.pack_read(3, 0, 0)) + encode_frame(P.HELLO, 2))
+
+        @property
+        def in_waiting(self):
+            return len(self.buf)
+
+        def read(self, n):
+            d = bytes(self.buf[:n])
+            del self.buf[:n]
+            return d
+
+        def write(self, b):
+            out.feed(bytes(b))
+
+    srv = LinkServer(Stream(), MemoryLog({3: raw}), lambda: HELLO, chunk=1000, frames_per_poll=2)
+    per_poll = []
+    while srv.poll():
+        got = []
+        while True:
+            f = out.next_frame()
+            if f is None:
+                break
+            got.append(f[0])
+        per_poll.append(got)
+    assert per_poll == [[P.DATA] * 2, [P.DATA] * 2, [P.DATA] * 2, [P.HELLO_R]]
+    assert not srv.busy()

@@ -4,7 +4,9 @@ The app calls LinkServer.poll() from its loop when no set is being recorded.
 poll() reads whatever bytes are waiting, decodes whole frames and answers each
 request; a READ is answered by streaming DATA frames straight from the session
 file into one preallocated frame buffer, so a transfer allocates nothing per
-chunk and moves at the link's full rate.
+chunk. A long READ is spread over several poll() calls (`frames_per_poll`
+frames each) so the app loop keeps running: buttons, screen, the virtual
+board's clock. Requests that arrive meanwhile wait, in order, in the reader.
 
 Runs on CircuitPython, MicroPython and CPython: struct + repcore only.
 `log` is repclip_board.sessionlog.SessionLog (or anything with the same
@@ -21,12 +23,14 @@ from repcore.frame import HEADER_LEN, MAX_PAYLOAD, SYNC0, SYNC1, VERSION, FrameR
 DEFAULT_CHUNK = const(1024)  # DATA payload bytes per frame (file bytes, after the 8-byte head)
 _READ_BUF = const(256)  # bytes pulled from the stream per read call
 _LIST_PAGE = const(48)  # LIST entries per response (9 bytes each)
+_FRAMES_PER_POLL = const(8)  # DATA frames sent per poll() while a READ streams
 
 
 class LinkServer:
     """Answer host requests on `stream` (usb_cdc.data or any object with in_waiting/read/write)."""
 
-    def __init__(self, stream, log, hello_info, on_plan=None, on_clock=None, chunk=DEFAULT_CHUNK):
+    def __init__(self, stream, log, hello_info, on_plan=None, on_clock=None, chunk=DEFAULT_CHUNK,
+                 frames_per_poll=_FRAMES_PER_POLL):
         if chunk < 1 or chunk + P.DATA_HEAD_LEN > MAX_PAYLOAD:
             raise ValueError("chunk must be 1..%d bytes" % (MAX_PAYLOAD - P.DATA_HEAD_LEN))
         self.stream = stream
@@ -42,6 +46,10 @@ class LinkServer:
         # One frame buffer for DATA: header | u32 session | u32 offset | chunk | crc.
         self._frame = bytearray(HEADER_LEN + P.DATA_HEAD_LEN + chunk + 2)
         self._fview = memoryview(self._frame)
+        self.frames_per_poll = frames_per_poll
+        # The READ being streamed: session, next offset, end offset, request seq.
+        self._streaming = False
+        self._s_sid = self._s_off = self._s_end = self._s_seq = 0
         self.requests = 0  # counters for the screen / tests
         self.errors = 0
 
@@ -63,11 +71,17 @@ class LinkServer:
         return 0
 
     def poll(self):
-        """Read what is waiting and answer every whole request. True if a request was handled."""
-        handled = False
+        """Read what is waiting and answer whole requests (or continue a READ stream).
+
+        True if anything was done; call again while it returns True to finish a transfer.
+        """
         while self._pull():
             pass
-        while True:
+        if self._streaming:
+            self._stream_some()
+            return True
+        handled = False
+        while not self._streaming:
             frame = self.reader.next_frame()
             if frame is None:
                 return handled
@@ -77,6 +91,11 @@ class LinkServer:
             self.requests += 1
             handled = True
             self._handle(ftype, seq, payload)
+        return True
+
+    def busy(self):
+        """True while a READ is still streaming."""
+        return self._streaming
 
     # -- output --------------------------------------------------------
     def _send(self, ftype, seq, payload=b""):
@@ -148,23 +167,41 @@ class LinkServer:
             self._error(seq, P.E_BAD_REQUEST, "offset %d is past the end of session %d (%d bytes)" % (offset, sid, size))
             return
         # length 0 means "to the end of the file".
-        end = size if length == 0 or offset + length > size else offset + length
+        self._s_end = size if length == 0 or offset + length > size else offset + length
+        self._s_sid = sid
+        self._s_off = offset
+        self._s_seq = seq & 0xFF
+        self._streaming = True
+        self._stream_some()
+
+    def _stream_some(self):
+        """Send up to frames_per_poll DATA frames of the current READ."""
         frame = self._frame
         view = self._fview
         body = HEADER_LEN + P.DATA_HEAD_LEN
-        while True:
-            want = end - offset
-            if want > self.chunk:
-                want = self.chunk
-            n = log.read_into(sid, offset, view[body:body + want]) if want else 0
-            plen = P.DATA_HEAD_LEN + n
-            struct.pack_into("<BBBBBHII", frame, 0, SYNC0, SYNC1, VERSION, P.DATA, seq & 0xFF, plen, sid, offset)
-            total = HEADER_LEN + plen
-            struct.pack_into("<H", frame, total, crc16(frame, 0xFFFF, 2, total))
-            self.stream.write(view[:total + 2])
-            offset += n
-            if n == 0 or offset >= end:
-                return
+        sid = self._s_sid
+        offset = self._s_off
+        end = self._s_end
+        try:
+            for _ in range(self.frames_per_poll):
+                want = end - offset
+                if want > self.chunk:
+                    want = self.chunk
+                n = self.log.read_into(sid, offset, view[body:body + want]) if want else 0
+                plen = P.DATA_HEAD_LEN + n
+                struct.pack_into("<BBBBBHII", frame, 0, SYNC0, SYNC1, VERSION, P.DATA, self._s_seq, plen, sid,
+                                 offset)
+                total = HEADER_LEN + plen
+                struct.pack_into("<H", frame, total, crc16(frame, 0xFFFF, 2, total))
+                self.stream.write(view[:total + 2])
+                offset += n
+                if n == 0 or offset >= end:
+                    self._streaming = False
+                    break
+        except OSError as e:  # the file went away or the flash failed mid-stream
+            self._streaming = False
+            self._error(self._s_seq, P.E_STORAGE, "storage: %s" % e)
+        self._s_off = offset
 
     def _ack(self, seq, payload):
         sid, size, crc = P.unpack_ack(payload)
