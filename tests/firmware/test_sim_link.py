@@ -19,11 +19,12 @@ def test_sync_from_a_flash_dir_over_the_pty(tmp_path):
     need_sessionlog()
     flash = tmp_path / "flash"
     flash.mkdir()
-    raws = {sid: make_session(sid, device="RC-SIM") for sid in (3, 4)}
+    raws = {sid: make_session(sid, device="RC-0A1B2C") for sid in (3, 4)}
     for sid, raw in raws.items():
         (flash / ("S%08d.rcl" % sid)).write_bytes(raw)
     with serve_link(flash) as port:
         assert os.path.exists(port)
+        assert port.server.hello_info()["device"] == "RC-0A1B2C"  # named like the board that wrote the files
         transport = SerialTransport(port)
         try:
             with Store(tmp_path / "s.db") as store:

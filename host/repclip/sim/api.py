@@ -29,8 +29,8 @@ class SimResult:
         self.device_id = None
         for sid in session_ids:
             sess = self.session(sid)
-            if sess is not None and getattr(sess, "device", None):
-                self.device_id = sess.device
+            if sess is not None and sess.device_id:
+                self.device_id = sess.device_id
                 break
 
     def session_bytes(self, sid):
@@ -108,10 +108,25 @@ def _frames_out(board, png_dir):
     return paths
 
 
+def _device_of(flash_dir):
+    """The device id written in the newest session file on the flash, if any."""
+    from repcore import record
+
+    for path in sorted(pathlib.Path(flash_dir).glob("S*.rcl"), reverse=True):
+        recs, _ = record.read_records(path.read_bytes())
+        if recs and recs[0][1] == record.SESSION:
+            _, meta = record.decode_payload(record.SESSION, recs[0][2])
+            if meta.get("device"):
+                return meta["device"]
+    return None
+
+
 @contextlib.contextmanager
-def serve_link(flash_dir, device="RC-SIM", hello=None, on_plan=None, on_clock=None):
+def serve_link(flash_dir, device=None, hello=None, on_plan=None, on_clock=None):
     """Serve the firmware's LinkServer over the SessionLog in `flash_dir` on a fresh pty.
 
+    The board's name in HELLO is the device id of the sessions on the flash
+    (as the real board would report it), else "RC-SIM".
     Yields the pty path for pyserial / `repclip sync --port PATH`; the server
     runs in a thread until the with-block ends. Plans and clock sets the host
     pushes are kept on the yielded path's `.plans` / `.clocks` lists too.
@@ -124,11 +139,16 @@ def serve_link(flash_dir, device="RC-SIM", hello=None, on_plan=None, on_clock=No
     from repclip_board.linkserver import LinkServer
     from repclip_board.sessionlog import SessionLog
 
+    try:
+        from repclip_board import FIRMWARE_VERSION as fw
+    except ImportError:
+        fw = "sim"
     log = SessionLog(str(flash_dir))
     stream = PtySerial()
     plans, clocks = [], []
-    info = dict(hello or {"device": device, "fw": "sim", "clock": 0, "uptime_ms": 0,
-                          "board": "repclip_virtual_board"})
+    info = dict(hello or {"device": device or _device_of(flash_dir) or "RC-SIM", "fw": fw, "clock": 0,
+                          "uptime_ms": 0, "board": "repclip_virtual_board", "state": "home",
+                          "recording": None})
     started = time.monotonic()
 
     def hello_info():

@@ -13,7 +13,7 @@ def _summary(result):
         if sess is None:
             lines.append("session %d: file missing" % sid)
             continue
-        lines.append("session %d (device %s): %d set(s)" % (sid, getattr(sess, "device", "?"), len(sess.sets)))
+        lines.append("session %d (device %s): %d set(s)" % (sid, sess.device_id or "?", len(sess.sets)))
         for s in sess.sets:
             lines.append("  set %d %s %s%s: %d reps, %d hops, RPE %s, discomfort %s%s" % (
                 s.set_no, s.exercise, s.mode, (" side " + s.side) if s.side else "", len(s.reps), len(s.hops),
@@ -66,7 +66,7 @@ def sim_command(trace, exercise, side, mode, tempo, rpe, discomfort, imu_variant
     for line in _summary(result):
         click.echo(line)
     if serve:
-        with serve_link(flash, device=result.device_id or "RC-SIM") as port:
+        with serve_link(flash, device=result.device_id) as port:
             click.echo("serving the data channel on %s" % port)
             click.echo("  repclip sync --port %s    (Ctrl-C to stop)" % port)
             try:
