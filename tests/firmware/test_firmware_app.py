@@ -4,13 +4,15 @@ must match the engine on the same trace, and hardware faults must end cleanly.""
 import pathlib
 import shutil
 
+import pytest
+
 from fwtools import (hop_trace, need_engine, need_firmware, need_sessionlog, reference_events,
                      squat_trace)
 
 from repclip.session import parse_session
 from repclip.sim import simulate
 from repclip.sim.scenario import idle_scenario
-from repclip.sim.screen import shows
+from repclip.sim.screen import find_text, shows
 from repcore import record
 
 
@@ -29,23 +31,34 @@ def _one_session(result):
     return sess
 
 
-def test_squat_set_screen_log_and_engine_agree(tmp_path):
+def _screen_before_stop(board):
+    """The frame on the glass just before the set was stopped (the second press of the run)."""
+    stop = [t for t, _, down in board.buttons.log if down][1]
+    frames = [ram for t, ram in board.frames if t < stop]
+    return frames[-1]
+
+
+@pytest.mark.parametrize("imu_variant", ["LSM6DSOX", "LSM6DS3TR-C"])
+def test_squat_set_screen_log_and_engine_agree(tmp_path, imu_variant):
     need_firmware()
     need_engine()
     trace = squat_trace(tmp_path)
     result = simulate(trace, tmp_path / "flash", exercise="goblet_squat", mode="strength", tempo="3-1-1",
-                      rpe=7, discomfort=0)
+                      rpe=7, discomfort=0, imu_variant=imu_variant)
     expected = _reps(reference_events(trace, "strength", "3-1-1"))
     assert expected, "the reference engine found no reps in the trace"
     assert len(_reps(result.events)) == len(expected)
     sess = _one_session(result)
     s = sess.sets[0]
     assert len(s.reps) == len(expected) and s.ended
-    assert s.exercise == "goblet_squat" and s.rpe == 7 and s.discomfort == 0
-    # Pixel evidence: some frame shows the final count in the big live digits.
+    assert s.exercise == "goblet_squat" and s.rpe == 7 and s.discomfort == 0 and s.tempo == "3-1-1"
+    # Pixel evidence: the screen at the stop press shows the count in the big scale-2 digits.
     board = result.board
-    assert any(shows(ram, str(len(expected)), scales=(2, 3, 4), height=board.oled.height)
-               for _, ram in board.frames)
+    live = _screen_before_stop(board)
+    assert find_text(live, str(len(expected)), scale=2) is not None
+    assert find_text(live, str(len(expected) + 1), scale=2) is None
+    assert shows(live, "REPS") and shows(live, "goblet squat")
+    assert shows(board.frames[-1][1], "SAVED")  # the session summary after B held
     assert board.imu.dropped == 0  # the FIFO never overflowed while the screen updated
 
 
@@ -59,6 +72,8 @@ def test_hop_set_matches_the_engine(tmp_path):
     sess = _one_session(result)
     assert len(sess.sets[0].hops) == len(expected) == len(_hops(result.events))
     assert result.board.imu.dropped == 0
+    live = _screen_before_stop(result.board)
+    assert find_text(live, str(len(expected)), scale=2) is not None and shows(live, "HOPS")
 
 
 def test_fifo_delivers_every_trace_sample(tmp_path):
@@ -152,3 +167,14 @@ def test_full_flash_refuses_to_start(tmp_path):
                for _, ram in board.frames)
     sessions = [result.session(s) for s in result.session_ids]
     assert all(not s.sets for s in sessions if s is not None)  # no set was recorded
+
+
+def test_128x32_display(tmp_path):
+    need_firmware()
+    need_engine()
+    trace = squat_trace(tmp_path)
+    result = simulate(trace, tmp_path / "flash", exercise="goblet_squat", mode="strength", REPCLIP_DISPLAY_HEIGHT=32)
+    board = result.board
+    n = len(_reps(reference_events(trace, "strength", "3-1-1")))
+    assert board.oled.height == 32 and board.oled.mux == 31  # the driver set a 1/32 mux
+    assert find_text(_screen_before_stop(board), "%d REPS" % n, height=32) is not None
