@@ -280,3 +280,53 @@ def test_raw_mode_records_every_sample(tmp_path):
     assert [round(r[0]) for r in s.samples[:3]] == [0, 4807, 9615]
     assert abs(s.samples[10][3] - 9.81) < 0.006
     assert app.log.is_raw(1)
+
+
+class FakePwm:
+    def __init__(self):
+        self.frequency = 440
+        self._duty = 0
+        self.tones = []
+
+    @property
+    def duty_cycle(self):
+        return self._duty
+
+    @duty_cycle.setter
+    def duty_cycle(self, v):
+        if v and not self._duty:
+            self.tones.append(self.frequency)
+        self._duty = v
+
+
+def test_cues_follow_the_engine_phase():
+    from repcore.tempo import parse_tempo
+    from repclip_board.buzzer import BOTTOM_HZ, RISE_HZ, TICK_HZ, TempoCues
+
+    pwm = FakePwm()
+    cues = TempoCues(Buzzer(pwm), parse_tempo("3-1-1"))
+    now = 0
+    # Lowering starts at 1.0 s of stream time; the loop runs every 10 ms.
+    for t_ms in range(1000, 4000, 10):
+        now += 10
+        cues.follow(now, "eccentric", 1_000_000, t_ms * 1000)
+        cues.update(now)
+    assert pwm.tones == [TICK_HZ] * 3  # 0, 1, 2 s of a 3 s lowering
+    for t_ms in range(4000, 5200, 10):
+        now += 10
+        cues.follow(now, "pause", 4_000_000, t_ms * 1000)
+        cues.update(now)
+    assert pwm.tones == [TICK_HZ] * 3 + [BOTTOM_HZ, RISE_HZ]
+    assert pwm.duty_cycle == 0  # every tone was switched off on its deadline
+
+
+def test_cues_metronome_without_a_live_phase():
+    from repcore.tempo import parse_tempo
+    from repclip_board.buzzer import LEAD_MS, RISE_HZ, TICK_HZ, TempoCues
+
+    pwm = FakePwm()
+    cues = TempoCues(Buzzer(pwm), parse_tempo("2-0-1"))
+    cues.restart(0)
+    for now in range(0, LEAD_MS + 3000, 10):
+        cues.update(now)
+    assert pwm.tones == [TICK_HZ, TICK_HZ, RISE_HZ]

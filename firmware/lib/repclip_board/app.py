@@ -105,6 +105,9 @@ class App:
         self.rpe = None
         self.message_until = None
         self.notes = 0
+        self.follow_phase = False
+        self.last_t_us = 0
+        self.tempo = None
         self._on_sample = self.on_sample  # bound once: the FIFO handler allocates nothing per sample
         self.recorder = RawRecorder(self._append) if self.raw else None
         # What the next set will be.
@@ -467,12 +470,17 @@ class App:
             self.recorder.start(self.set_no)
         self.state = RUNNING
         self.cues.tempo = tempo
-        if self.cues_on and mode != "hops":
+        self.last_t_us = 0
+        # Cue from the engine's live phase when it has one, else run the metronome.
+        self.follow_phase = (self.cues_on and mode != "hops" and tempo is not None
+                             and hasattr(self.engine, "phase") and hasattr(self.engine, "phase_start_us"))
+        if self.cues_on and mode != "hops" and not self.follow_phase:
             self.cues.restart(now)
         print("set %d: %s %s" % (self.set_no, self.exercise, mode))
         self.show_running()
 
     def on_sample(self, t_us, ax, ay, az, gx, gy, gz):
+        self.last_t_us = t_us
         if self.recorder is not None:
             self.recorder.add(t_us, ax, ay, az, gx, gy, gz)
         ev = self.engine.feed(t_us, ax, ay, az, gx, gy, gz)
@@ -485,8 +493,12 @@ class App:
             self.imu.drain(self._on_sample)
         except ImuError as e:
             self.imu_failed(e, now)
+            return
         except OSError as e:
             self.storage_failed(e)
+            return
+        if self.follow_phase and self.engine is not None:
+            self.cues.follow(now, self.engine.phase, self.engine.phase_start_us, self.last_t_us)
 
     def on_event(self, ev):
         if isinstance(ev, (list, tuple)):
@@ -509,7 +521,7 @@ class App:
         self.log.append(rec)
         if kind == "rep":
             self.reps += 1
-            if self.cues_on:
+            if self.cues_on and not self.follow_phase:
                 self.cues.restart(ticks_ms())
         else:
             self.hops += 1

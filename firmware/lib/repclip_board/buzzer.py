@@ -3,10 +3,12 @@
 simpleio.tone() blocks the loop (and the FIFO would back up), so a tone here
 is "duty on now, off at a deadline" and update() turns it off.
 
-TempoCues paces a rep to the target tempo like a metronome that restarts when
-the set starts and after every counted rep: a short tick at each whole second
-of the lowering, a low tone when the bottom pause should begin, and a high
-tone when the pause is over and the athlete should rise.
+TempoCues paces a rep to the target tempo. With an engine that reports its
+live phase (repcore.engine.Engine.phase / phase_start_us) the cues follow the
+athlete: a short tick at each whole second of the lowering, a low tone on
+reaching the bottom, and a high tone once the target pause is over: rise.
+Without a live phase it falls back to a metronome that restarts at set start
+and after every counted rep, with the same cues at the target times.
 """
 
 from adafruit_ticks import ticks_add, ticks_diff
@@ -57,6 +59,38 @@ class TempoCues:
         self.tempo = tempo
         self._origin = None
         self._next = 0  # index of the next cue in the cycle
+        self._cues = ()
+        self._phase_key = None  # (phase, start us) of the phase being cued
+        self._done = 0  # cues given in that phase
+
+    def follow(self, now, phase, phase_start_us, t_us):
+        """Cue from the engine's live phase (call once per loop with the latest sample time)."""
+        t = self.tempo
+        if t is None or self.buzzer.pwm is None or phase_start_us is None:
+            return
+        self._origin = None  # following the athlete: no metronome
+        key = (phase, phase_start_us)
+        if key != self._phase_key:
+            self._phase_key = key
+            self._done = 0
+        elapsed = (t_us - phase_start_us) // 1000
+        if elapsed < 0:
+            return
+        if phase == "eccentric" and t.eccentric_ms > 0:
+            due = elapsed // 1000 + 1
+            ticks = (t.eccentric_ms + 999) // 1000
+            if due > ticks:
+                due = ticks
+            if self._done < due:
+                self._done = due
+                self.buzzer.tone(now, TICK_HZ, TICK_MS)
+        elif phase == "pause":
+            if self._done == 0 and t.pause_ms > 0:
+                self._done = 1
+                self.buzzer.tone(now, BOTTOM_HZ, TONE_MS)
+            elif self._done < 2 and elapsed >= (t.pause_ms if t.pause_ms > 0 else 0):
+                self._done = 2
+                self.buzzer.tone(now, RISE_HZ, TONE_MS)
 
     def _cue_times(self):
         """Offsets (ms from the cycle origin) and frequencies; EXPLOSIVE phases count as 0."""
