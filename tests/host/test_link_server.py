@@ -242,3 +242,25 @@ def test_a_long_read_is_spread_over_polls_and_later_requests_wait_their_turn():
         per_poll.append(got)
     assert per_poll == [[P.DATA] * 2, [P.DATA] * 2, [P.DATA] * 2, [P.HELLO_R]]
     assert not srv.busy()
+
+
+def test_devices_and_sync_commands_without_and_with_a_board(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+    from serial.tools import list_ports
+
+    from repclip.link.cli import devices_command, sync_command
+
+    monkeypatch.setattr(list_ports, "comports", lambda: [])
+    runner = CliRunner()
+    result = runner.invoke(devices_command, [])
+    assert result.exit_code == 1 and "no CircuitPython board found" in result.output
+    result = runner.invoke(sync_command, ["--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1 and "no RepClip board found" in result.output and "Traceback" not in result.output
+    monkeypatch.setattr(list_ports, "comports", lambda: [
+        _Port("/dev/ttyACM0", 0x239A, 0x8111, "ABC", "CircuitPython CDC control", "1-1:1.0"),
+        _Port("/dev/ttyACM1", 0x239A, 0x8111, "ABC", "CircuitPython CDC2 data", "1-1:1.2")])
+    result = runner.invoke(devices_command, [])
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.output.splitlines()[1:]]
+    assert rows[0][:4] == ["/dev/ttyACM0", "239A:8111", "ABC", "console"]
+    assert rows[1][:4] == ["/dev/ttyACM1", "239A:8111", "ABC", "data"]
