@@ -211,12 +211,20 @@ def merge(plan, sessions, as_of=None):
     """Match sessions (oldest first or not) to the plan and judge every exercise."""
     # The merge makes many small objects that all live until it returns; with a big store loaded, the
     # cyclic GC would rescan hundreds of thousands of reps over and over (measured: 2-4x slower).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _merge(plan, sessions, as_of)
-    finally:
-        if was_enabled:
+
+
+class paused_gc:
+    """`with paused_gc():` the cyclic GC stays off inside (restored after, even on errors)."""
+
+    def __enter__(self):
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc):
+        if self.was_enabled:
             gc.enable()
 
 

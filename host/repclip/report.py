@@ -45,6 +45,13 @@ def _badge(status):
 
 def render(plan, result, title=None):
     """The report as an HTML string."""
+    from repclip.merge import paused_gc
+
+    with paused_gc():  # a big merged store is all live objects: no point letting the GC rescan it
+        return _render(plan, result, title)
+
+
+def _render(plan, result, title):
     title = title or "RepClip report: %s" % plan.athlete
     parts = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width,initial-scale=1">',
