@@ -330,3 +330,48 @@ def test_cues_metronome_without_a_live_phase():
     for now in range(0, LEAD_MS + 3000, 10):
         cues.update(now)
     assert pwm.tones == [TICK_HZ, TICK_HZ, RISE_HZ]
+
+
+def test_link_is_served_when_idle_and_sync_status_shows(tmp_path):
+    from repcore import protocol as P
+    from repcore.frame import FrameReader, encode_frame
+
+    class Stream:
+        def __init__(self):
+            self.inbox = bytearray()
+            self.out = bytearray()
+
+        @property
+        def in_waiting(self):
+            return len(self.inbox)
+
+        def read(self, n):
+            data = bytes(self.inbox[:n])
+            del self.inbox[:n]
+            return data
+
+        def write(self, b):
+            self.out += bytes(b)
+            return len(b)
+
+    stream = Stream()
+    settings = Settings({"REPCLIP_DATA_DIR": str(tmp_path)})
+    keys = FakeKeys()
+    app = A.App(settings, Screens(None, 64), B.Buttons(keys, FakeEvent()), Buzzer(None), FakeImu(samples(1200)),
+                SessionLog(str(tmp_path)), stream=stream, engine_factory=FakeEngine, device_id="RC-LINK")
+    c = Clock()
+    press(app, keys, c, 1)
+    stream.inbox += encode_frame(P.HELLO, 1, b"")
+    run(app, c, 5)
+    assert stream.out == b""  # not served mid-set
+    press(app, keys, c, 1)
+    run(app, c, 1)
+    reader = FrameReader()
+    reader.feed(bytes(stream.out))
+    ftype, seq, payload = reader.next_frame()
+    info = P.unpack_json(payload, "HELLO_R")
+    assert ftype == P.HELLO_R and info["device"] == "RC-LINK" and info["state"] == "rpe"
+    assert info["recording"] == 1
+    press(app, keys, c, 1)
+    press(app, keys, c, 1)
+    assert "sync: 1 on flash" in app.screens.current

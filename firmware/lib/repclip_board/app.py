@@ -106,6 +106,8 @@ class App:
         self.message_until = None
         self.notes = 0
         self.follow_phase = False
+        self.sync_text = None
+        self._seen_requests = 0
         self.last_t_us = 0
         self.tempo = None
         self._on_sample = self.on_sample  # bound once: the FIFO handler allocates nothing per sample
@@ -210,9 +212,7 @@ class App:
     def status_line(self):
         if self.battery_mv is not None and self.battery_mv < self.s.integer("REPCLIP_BATTERY_LOW_MV"):
             return "LOW BATTERY %d.%02dV" % (self.battery_mv // 1000, (self.battery_mv % 1000) // 10)
-        if self.link is not None and self.link.requests:
-            return "synced %d req" % self.link.requests if self.session_id is None else "B:start  B+:end"
-        return None
+        return self.sync_text
 
     def show_home(self):
         self.state = HOME
@@ -342,6 +342,16 @@ class App:
             self.link.poll()
         except Exception as e:  # a link failure must never stop the recorder  # noqa: BLE001
             print("link error: %s" % e)
+        if self.link.requests != self._seen_requests:
+            # Sync status on READY: how many sessions are still on the flash (listdir only on change).
+            self._seen_requests = self.link.requests
+            try:
+                left = len(self.log.session_ids())
+            except OSError:
+                return
+            self.sync_text = "sync: %d on flash" % left
+            if self.state == HOME:
+                self.show_home()
 
     def check_battery(self, now):
         if self.battery is None:

@@ -60,7 +60,8 @@ class TempoCues:
         self._origin = None
         self._next = 0  # index of the next cue in the cycle
         self._cues = ()
-        self._phase_key = None  # (phase, start us) of the phase being cued
+        self._phase = None  # the phase being cued and its start (us)
+        self._phase_start = None
         self._done = 0  # cues given in that phase
 
     def follow(self, now, phase, phase_start_us, t_us):
@@ -69,9 +70,9 @@ class TempoCues:
         if t is None or self.buzzer.pwm is None or phase_start_us is None:
             return
         self._origin = None  # following the athlete: no metronome
-        key = (phase, phase_start_us)
-        if key != self._phase_key:
-            self._phase_key = key
+        if phase != self._phase or phase_start_us != self._phase_start:  # no tuple per loop
+            self._phase = phase
+            self._phase_start = phase_start_us
             self._done = 0
         elapsed = (t_us - phase_start_us) // 1000
         if elapsed < 0:

@@ -19,8 +19,9 @@ Bursts are read into one preallocated buffer; the address rolls back to the
 first output register, so a burst can hold many words.
 
 Sample time is integer microseconds from the sample count at the configured
-rate (count * 1_000_000 // odr), reset at every start(): exact, no drift, and
-below 2**30 for any set shorter than 40 minutes at 416 Hz.
+rate (count * 1_000_000 // odr, computed per whole second so no intermediate
+leaves the board's small-int range), reset at every start(): exact, no drift,
+and below 2**30 for any set shorter than 17 minutes.
 """
 
 from repcore.compat import const
@@ -107,6 +108,8 @@ class Imu:
         self.accel_scale = 0.0
         self.gyro_scale = 0.0
         self.count = 0  # samples delivered since start()
+        self._sec = 0  # count = _sec * odr + _sub
+        self._sub = 0
         self.overruns = 0
         self._buf = bytearray(7 * _BURST_WORDS)
         self._reg = bytearray(2)
@@ -167,6 +170,8 @@ class Imu:
             self._write(_UNTAGGED_DEC, 0x09)  # gyro and accel, no decimation
             self._write(_FIFO_MODE, (code << 3) | _CONTINUOUS)
         self.count = 0
+        self._sec = 0
+        self._sub = 0
         self.overruns = 0
         self._slot = 0
         self._have_gyro = False
@@ -204,8 +209,14 @@ class Imu:
         raw = self._raw
         a = self.accel_scale
         g = self.gyro_scale
-        t = self.count * 1000000 // self.odr
+        # sec * 1e6 + sub * 1e6 // odr: every intermediate stays a small int on the board
+        # (count * 1e6 would pass 2**30 after 5 s and allocate a long int per sample).
+        t = self._sec * 1000000 + self._sub * 1000000 // self.odr
         self.count += 1
+        self._sub += 1
+        if self._sub == self.odr:
+            self._sub = 0
+            self._sec += 1
         handler(t, raw[3] * a, raw[4] * a, raw[5] * a, raw[0] * g, raw[1] * g, raw[2] * g)
 
     def _drain_tagged(self, handler, words):
