@@ -112,9 +112,10 @@ def fit_bytes(session):
         count = len(s.hops) if s.mode == "hops" else len(s.reps)
         mesg = {"timestamp": ts(start + dur), "start_time": ts(start), "duration": dur / 1000.0,
                 "repetitions": count, "set_type": "active", "category": [category(s.exercise, s.mode)],
-                "message_index": index, "weight_display_unit": "kilogram"}
+                "message_index": index}
         if s.load_kg is not None:
             mesg["weight"] = float(s.load_kg)
+            mesg["weight_display_unit"] = "kilogram"
         enc.on_mesg(num["SET"], mesg)
         index += 1
         for h in s.hops:

@@ -17,6 +17,7 @@ the source text (tomllib keeps no positions).
 
 import bisect
 import datetime
+import json
 import pathlib
 import re
 import tomllib
@@ -62,6 +63,8 @@ EXERCISE_KEYS = ("exercise", "sets", "reps", "hops", "tempo", "load_kg", "side",
 SESSION_KEYS = ("name", "days", "focus", "exercises", "note")
 BLOCK_KEYS = ("name", "weeks", "focus", "sessions", "note")
 TOP_KEYS = ("athlete", "start", "units", "thresholds", "contingency", "blocks", "note")
+# A prescription travels in one link frame (repcore.frame.MAX_PAYLOAD = 4096) with some envelope.
+MAX_PRESCRIPTION_BYTES = 3584
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -587,6 +590,10 @@ def _build(doc, c, path):
                 c.fail(sw + ("exercises",), "session %r has no exercises" % sname,
                        "add [[blocks.sessions.exercises]] with exercise, sets and reps or hops")
             exercises = [_exercise(c, e, sw + ("exercises", ei)) for ei, e in enumerate(ex_raw)]
+            size = len(json.dumps({"exercises": [e.to_dict() for e in exercises]}))
+            if size > MAX_PRESCRIPTION_BYTES:
+                c.fail(sw, "session %r is too big to send to the board (%d bytes of JSON, limit %d)"
+                       % (sname, size, MAX_PRESCRIPTION_BYTES), "split it into two sessions")
             sessions.append(SessionTemplate(sname, days, sfocus, exercises, c.text(s, "note", sw, default="")))
         blocks.append(Block(name, weeks, focus, sessions, c.text(b, "note", where, default="")))
     return Plan(athlete, start, blocks, thresholds, contingency, units, path, c.text(doc, "note", (), default=""))

@@ -211,3 +211,17 @@ def test_mangled_sample_plans_fail_only_with_plan_error(edits):
         return
     for s in plan.planned_sessions():
         plan.prescription_for(s.date)
+
+
+def test_a_session_too_big_for_one_link_frame_is_refused():
+    from repcore.frame import MAX_PAYLOAD
+
+    from repclip.plan import MAX_PRESCRIPTION_BYTES
+
+    assert MAX_PRESCRIPTION_BYTES < MAX_PAYLOAD
+    one = MINIMAL.split("    [[blocks.sessions.exercises]]")[1].replace(
+        "    progression = { add_reps = 2, max_reps = 10, then_add_kg = 2, every_weeks = 1 }\n", "")
+    text = MINIMAL + ("\n    [[blocks.sessions.exercises]]" + one) * 40
+    msg = _error(text)
+    assert msg.startswith("coach.toml, line %d:" % _line_of(text, "[[blocks.sessions]]"))
+    assert "too big to send to the board" in msg
