@@ -209,3 +209,21 @@ def test_a_list_as_set_number_is_a_format_error_not_a_type_error():
 
 def test_struct_sizes_match_the_documented_record_layouts():
     assert struct.calcsize(record.REP_FMT) == 27 and struct.calcsize(record.HOP_FMT) == 19
+
+
+@FUZZ
+@given(st.binary(max_size=600), st.integers(0, 600), st.integers(0, 600), st.integers(0, 0xFFFF))
+def test_the_board_crc_path_equals_binascii(data, a, b, init):
+    """The table loop the board runs (no binascii.crc_hqx there) gives crc_hqx's result for any slice."""
+    import binascii
+
+    from repcore import crc16 as mod
+
+    start, end = min(a, b, len(data)), min(max(a, b), len(data))
+    saved = mod._crc_hqx, mod._TABLE
+    mod._crc_hqx, mod._TABLE = None, mod._make_table()
+    try:
+        got = mod.crc16(bytearray(data), init, start, end)
+    finally:
+        mod._crc_hqx, mod._TABLE = saved
+    assert got == binascii.crc_hqx(data[start:end], init)
