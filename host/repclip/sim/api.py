@@ -60,7 +60,7 @@ def _session_ids(flash_dir):
     return sorted(set(ids))
 
 
-def simulate(trace_path, flash_dir, *, exercise=None, side=None, mode=None, tempo=None, png_dir=None,
+def simulate(trace_path, flash_dir, *, exercise=None, side=None, mode=None, tempo=None, mount=None, png_dir=None,
              rpe=7, discomfort=0, imu_variant="LSM6DSOX", imu_present=True, scenario=None,
              echo_console=False, firmware_dir=None, **settings_overrides):
     """Run the firmware through one set on `trace_path`; returns a SimResult.
@@ -77,8 +77,10 @@ def simulate(trace_path, flash_dir, *, exercise=None, side=None, mode=None, temp
         mode = trace.meta.get("mode")
     if exercise is None:
         exercise = trace.meta.get("exercise")
+    if mount is None:
+        mount = trace.meta.get("mount")  # where the recording was worn: the board is set the same way
     for key, value in (("REPCLIP_MODE", mode), ("REPCLIP_TEMPO", tempo), ("REPCLIP_SIDE", side),
-                       ("REPCLIP_EXERCISE", exercise)):
+                       ("REPCLIP_EXERCISE", exercise), ("REPCLIP_MOUNT_POINT", mount)):
         if value is not None:
             overrides.setdefault(key, value)
     before = set(_session_ids(flash_dir))

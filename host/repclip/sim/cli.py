@@ -27,6 +27,8 @@ def _summary(result):
 @click.option("--side", type=click.Choice(["L", "R"]), help="Side for unilateral exercises.")
 @click.option("--mode", type=click.Choice(["strength", "hops"]), help="Engine mode (default: the trace's).")
 @click.option("--tempo", help="Prescribed tempo, e.g. 3-1-1.")
+@click.option("--mount", type=click.Choice(["waist", "thigh", "implement"]),
+              help="Where the board is worn (default: the trace's metadata).")
 @click.option("--rpe", type=click.IntRange(1, 10), default=7, show_default=True)
 @click.option("--discomfort", type=click.IntRange(0, 10), default=0, show_default=True)
 @click.option("--imu", "imu_variant", type=click.Choice(["LSM6DSOX", "ISM330DHCX", "LSM6DS3TR-C", "LSM6DS33"]),
@@ -37,7 +39,7 @@ def _summary(result):
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override a settings.toml key.")
 @click.option("--console/--no-console", default=False, help="Echo the board's console (print output).")
 @click.option("--serve", is_flag=True, help="Afterwards, serve the data channel on a pty for `repclip sync`.")
-def sim_command(trace, exercise, side, mode, tempo, rpe, discomfort, imu_variant, png_dir, flash_dir,
+def sim_command(trace, exercise, side, mode, tempo, mount, rpe, discomfort, imu_variant, png_dir, flash_dir,
                 settings, console, serve):
     """Run firmware/code.py on the virtual board through one set on TRACE (a CSV)."""
     from .api import serve_link, simulate
@@ -52,7 +54,8 @@ def sim_command(trace, exercise, side, mode, tempo, rpe, discomfort, imu_variant
         overrides[k.strip()] = int(v) if v.strip().lstrip("-").isdigit() else v
     flash = pathlib.Path(flash_dir) if flash_dir else pathlib.Path(tempfile.mkdtemp(prefix="repclip-flash-"))
     try:
-        result = simulate(trace, flash, exercise=exercise, side=side, mode=mode, tempo=tempo, png_dir=png_dir,
+        result = simulate(trace, flash, exercise=exercise, side=side, mode=mode, tempo=tempo, mount=mount,
+                          png_dir=png_dir,
                           rpe=rpe, discomfort=discomfort, imu_variant=imu_variant, echo_console=console,
                           **overrides)
     except (TraceError, SettingsError, FileNotFoundError) as exc:
