@@ -205,7 +205,33 @@ def run_demo(out_dir, use_board=True, echo=click.echo, today=None, sets=None):
         sessions = store.sessions()
     result = merge(plan, sessions, day)
     path = write_report(out_dir / "report.html", plan, result)
+    if recorded:
+        result.pushed = _push_next(out_dir / "flash", plan, result, day, echo)
     return path, result
+
+
+def _push_next(flash, plan, result, day, echo):
+    """Send the next planned day, adjusted by the status, to the board (as `sync --push-plan` does)."""
+    from repclip.link.client import LinkClient
+    from repclip.link.transport import SerialTransport
+    from repclip.merge import adjusted_prescription
+    from repclip.sim import serve_link
+
+    nxt = plan.next_session(day + datetime.timedelta(days=1))
+    if nxt is None:
+        return None
+    prescription = adjusted_prescription(plan, result, nxt.date)
+    with serve_link(flash) as port:
+        transport = SerialTransport(str(port))
+        try:
+            LinkClient(transport).push_plan(prescription)
+        finally:
+            transport.close()
+        received = list(port.plans)
+    held = [e["exercise"].replace("_", " ") for e in prescription["exercises"] if e.get("status")]
+    echo("pushed %s %s (%s) to the board%s" % (nxt.date.strftime("%a"), nxt.date, nxt.name,
+                                              "; adjusted: " + ", ".join(held) if held else ""))
+    return received[-1] if received else None
 
 
 def _day_of(raw):

@@ -194,6 +194,7 @@ class MergeResult:
         self.history = {}  # exercise -> [(date, ExerciseResult)] oldest first
         self.calendar = []  # [(date, planned session name, status or "missed"/"planned"/"unplanned")]
         self.unplanned = []  # [(date, ExerciseResult)] done after the exercise's last planned session
+        self.pushed = None  # the prescription a caller sent to the board afterwards, if any
         self.status = None
         self.reasons = []
 

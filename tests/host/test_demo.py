@@ -68,6 +68,11 @@ def test_demo_with_the_virtual_board(tmp_path):
     hops = [len(x.hops) for s in device for x in s.sets if x.exercise == "pogo_hops"]
     assert reps == [8] and hops == [25]  # what the bundled traces hold
     assert path.is_file() and set(TRACES) <= set(result.history)
+    # the next planned day, adjusted by the status, reached the board
+    pushed = result.pushed
+    assert pushed is not None and pushed["v"] == 1 and pushed["exercises"], text
+    assert pushed == result.plan.prescription_for(pushed["date"]) or any(e.get("status") for e in pushed["exercises"])
+    assert "pushed " in text
 
 
 def test_demo_sync_leg_over_the_virtual_link(tmp_path):
