@@ -17,6 +17,7 @@ import time
 import click
 
 from repcore import record
+from repclip.link.errors import LinkError
 from repcore.events import Hop, Rep
 from repcore.tempo import parse_tempo
 
@@ -195,7 +196,10 @@ def run_demo(out_dir, use_board=True, echo=click.echo, today=None, sets=None):
                                                                    day - datetime.timedelta(days=1)))
         board_done = set()
         if recorded:
-            board_done = _sync_from_board(store, out_dir / "flash", day, echo)
+            try:
+                board_done = _sync_from_board(store, out_dir / "flash", day, echo)
+            except (LinkError, OSError) as e:
+                echo("sync from the virtual board failed (%s); using the sample description" % e)
         rest = [e for e in (slot.exercises if slot else ()) if e.exercise not in board_done]
         if rest:
             store.add_session(_sample_today(rest, day), source="sample-today")
@@ -206,7 +210,10 @@ def run_demo(out_dir, use_board=True, echo=click.echo, today=None, sets=None):
     result = merge(plan, sessions, day)
     path = write_report(out_dir / "report.html", plan, result)
     if recorded:
-        result.pushed = _push_next(out_dir / "flash", plan, result, day, echo)
+        try:
+            result.pushed = _push_next(out_dir / "flash", plan, result, day, echo)
+        except (LinkError, OSError) as e:
+            echo("pushing the next session to the virtual board failed: %s" % e)
     return path, result
 
 
