@@ -375,3 +375,15 @@ def test_link_is_served_when_idle_and_sync_status_shows(tmp_path):
     press(app, keys, c, 1)
     press(app, keys, c, 1)
     assert "sync: 1 on flash" in app.screens.current
+
+
+def test_edit_mode_drive_refuses_to_record(tmp_path):
+    settings = Settings({"REPCLIP_DATA_DIR": str(tmp_path)})
+    keys = FakeKeys()
+    app = A.App(settings, Screens(None, 64), B.Buttons(keys, FakeEvent()), Buzzer(None), FakeImu(samples(10)),
+                SessionLog(str(tmp_path)), engine_factory=FakeEngine, writable=False)
+    assert "edit mode: no rec" in app.screens.current
+    c = Clock()
+    press(app, keys, c, 1)
+    assert app.state == A.MESSAGE and app.screens.current[0] == "CANNOT RECORD"
+    assert app.log.session_ids() == [] and not app.imu.running

@@ -60,7 +60,7 @@ def default_engine_factory(mode, mount, tempo_text, odr):
 class App:
     def __init__(self, settings, screens, buttons, buzzer, imu, log, stream=None, battery=None,
                  engine_factory=None, device_id="RC-0000", board_name="unknown", imu_error=None,
-                 sleep=None):
+                 sleep=None, writable=True):
         self.s = settings
         self.screens = screens
         self.buttons = buttons
@@ -76,6 +76,7 @@ class App:
         self.device_id = device_id
         self.board_name = board_name
         self.sleep = sleep or time.sleep
+        self.writable = writable
         self.cues_on = settings.flag("REPCLIP_CUES")
         self.raw = settings.flag("REPCLIP_RAW")
         self.mount = settings.text("REPCLIP_MOUNT_POINT") or "waist"
@@ -212,6 +213,8 @@ class App:
     def status_line(self):
         if self.battery_mv is not None and self.battery_mv < self.s.integer("REPCLIP_BATTERY_LOW_MV"):
             return "LOW BATTERY %d.%02dV" % (self.battery_mv // 1000, (self.battery_mv % 1000) // 10)
+        if not self.writable:
+            return "edit mode: no rec"
         return self.sync_text
 
     def show_home(self):
@@ -427,6 +430,9 @@ class App:
         if self.imu is None:
             self.show_message("IMU NOT FOUND", self.imu_error)
             return
+        if not self.writable:
+            self.show_message("CANNOT RECORD", "A was held at boot: drive is for editing. Reset.")
+            return
         mode = self.mode()
         tempo_text = self.tempo_text()
         try:
@@ -458,7 +464,7 @@ class App:
             return
         except OSError as e:
             self._stop_imu()
-            self.show_message("CANNOT RECORD", "flash not writable (%s). Restart without holding A." % e)
+            self.show_message("CANNOT RECORD", "flash not writable (%s). Reset without holding A." % e)
             return
         self.set_no += 1
         self.reps = 0

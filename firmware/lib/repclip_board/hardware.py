@@ -110,4 +110,15 @@ def build(settings):
     else:
         print("usb_cdc.data is off (boot.py enables it); syncing is unavailable")
     hw["stream"] = stream
+    hw["writable"] = flash_writable(settings.text("REPCLIP_MOUNT") or "/")
     return hw
+
+
+def flash_writable(mount):
+    """False when boot.py left the drive to the computer (button A held at boot)."""
+    try:
+        import storage
+
+        return not storage.getmount(mount).readonly
+    except (ImportError, AttributeError, OSError, ValueError):
+        return True  # no way to tell: try, and report a write error if it comes
