@@ -163,3 +163,12 @@ def test_raw_flag_comes_from_the_session_record(tmp_path, roomy):
     log.append(record.encode_samples(1, 0, [(0, 0.0, 0.0, 9.81, 0.0, 0.0, 0.0)]))
     log.end_session({"sets": 0, "t_ms": 1})
     assert SessionLog(str(tmp_path)).is_raw(sid)
+
+
+def test_missing_unwritable_dir_lists_nothing_and_start_says_why(tmp_path, roomy):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    log = SessionLog(str(blocker / "repclip"))  # cannot be created
+    assert log.session_ids() == []
+    with pytest.raises(OSError):
+        log.start_session({"v": 1})

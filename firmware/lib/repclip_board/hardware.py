@@ -85,9 +85,19 @@ def build(settings):
         except ImuError as e:
             imu_error = str(e)
             print(imu_error)
-    hw["screens"] = screens or Screens(None, height)
+    hw["screens"] = screens = screens or Screens(None, height)
     hw["imu"] = imu
     hw["imu_error"] = imu_error
+    try:
+        _build_io(settings, hw)
+    except SettingsError as e:
+        # Say it on the glass too: the athlete may have no serial console open.
+        screens.message("SETTINGS ERROR", str(e).replace("settings.toml: ", ""), footer="fix settings.toml")
+        raise
+    return hw
+
+
+def _build_io(settings, hw):
     key = "REPCLIP_BUTTONS"
     hw["buttons"] = Buttons.from_pins([pin(n, key) for n in settings.names(key)])
     buzzer_pin = settings.text("REPCLIP_BUZZER")
@@ -111,7 +121,6 @@ def build(settings):
         print("usb_cdc.data is off (boot.py enables it); syncing is unavailable")
     hw["stream"] = stream
     hw["writable"] = flash_writable(settings.text("REPCLIP_MOUNT") or "/")
-    return hw
 
 
 def flash_writable(mount):

@@ -76,7 +76,10 @@ class SessionLog:
     def __init__(self, root, reserve=DEFAULT_RESERVE):
         self.root = root.rstrip("/") or "/"
         self.reserve = reserve
-        _makedirs(self.root)
+        try:
+            _makedirs(self.root)
+        except OSError:
+            pass  # read-only drive (edit mode): nothing to read yet, start_session() will say why
         self.open_sid = None  # the session being recorded, if any
         self._file = None
         self._written = 0
@@ -91,7 +94,13 @@ class SessionLog:
 
     def session_ids(self):
         ids = []
-        for name in os.listdir(self.root):
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            if _exists(self.root):
+                raise
+            return ids  # no data directory yet: no sessions
+        for name in names:
             if len(name) == 13 and name.startswith(_PREFIX) and name.endswith(_SUFFIX):
                 digits = name[1:9]
                 if digits.isdigit():
@@ -230,6 +239,7 @@ class SessionLog:
             raise FlashFullError(
                 "flash full: %d KB free, a session needs %d KB. Sync with the host "
                 "(repclip sync) so it can free synced sessions." % (free // 1024, self.reserve // 1024))
+        _makedirs(self.root)
         sid = self.next_id()
         while _exists(self.path(sid)):  # never overwrite a file, whatever the counter says
             sid += 1
