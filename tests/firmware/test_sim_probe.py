@@ -111,8 +111,14 @@ def test_data_channel_pipe_and_pty(tmp_path):
 
 
 def test_settings_toml_reaches_os_getenv_and_real_env_stays(tmp_path):
+    import codecs
+    import sys
+
+    before = {n: sys.modules[n] for n in ("codecs", "time", "os")}
     b = board(tmp_path, settings={"REPCLIP_DISPLAY_HEIGHT": 32})
     b.run(until_s=1.0)
+    assert {n: sys.modules[n] for n in before} == before and sys.modules["codecs"] is codecs
+    assert "board" not in sys.modules or not hasattr(sys.modules["board"], "board_id")  # stand-ins removed
     assert b.oled.height == 32 and b.oled.mux == 31  # the driver patched its mux ratio for 32 rows
     assert os.getenv("PATH")  # os.getenv is restored after the run
     import time

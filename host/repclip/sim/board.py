@@ -32,7 +32,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 FIRMWARE_DIR = ROOT / "firmware"
 
 # Modules the firmware imports that must be fresh per run (they bind time/supervisor at import).
-_FRESH_PREFIXES = ("repclip_board", "code", "boot", "adafruit_ticks", "adafruit_lsm6ds", "settings")
+_FRESH = ("repclip_board", "code", "boot", "adafruit_ticks", "adafruit_lsm6ds", "settings")
+
+
+def _is_fresh(name):
+    """That module or a submodule of it (never 'codecs' for 'code')."""
+    return any(name == p or name.startswith(p + ".") for p in _FRESH)
 
 
 class _Tee(io.TextIOBase):
@@ -178,7 +183,7 @@ class VirtualBoard:
         vtime = make_time_module(self.clock)
         names = list(stubs.MODULE_FACTORIES) + ["time"]
         saved = {n: sys.modules.get(n) for n in names}
-        saved_fresh = {n: m for n, m in sys.modules.items() if n.startswith(_FRESH_PREFIXES)}
+        saved_fresh = {n: m for n, m in sys.modules.items() if _is_fresh(n)}
         for n in saved_fresh:
             del sys.modules[n]
         saved_path = list(sys.path)
@@ -214,7 +219,7 @@ class VirtualBoard:
                 mod.time = t
             os.getenv, os.statvfs = saved_getenv, saved_statvfs
             sys.path[:] = saved_path
-            for n in [n for n in sys.modules if n.startswith(_FRESH_PREFIXES)]:
+            for n in [n for n in sys.modules if _is_fresh(n)]:
                 del sys.modules[n]
             sys.modules.update(saved_fresh)
             for n, m in saved.items():
