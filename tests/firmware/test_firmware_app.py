@@ -178,3 +178,18 @@ def test_128x32_display(tmp_path):
     n = len(_reps(reference_events(trace, "strength", "3-1-1")))
     assert board.oled.height == 32 and board.oled.mux == 31  # the driver set a 1/32 mux
     assert find_text(_screen_before_stop(board), "%d REPS" % n, height=32) is not None
+
+
+def test_a_held_at_boot_keeps_the_drive_for_editing(tmp_path):
+    need_firmware()
+    from repclip.sim.board import VirtualBoard
+
+    board = VirtualBoard(tmp_path / "flash")
+    board.buttons.set("A", True)  # held while boot.py runs
+    board.at(0.5, lambda: board.buttons.set("A", False))
+    board.press(1.0, "B")  # try to start a set
+    board.run(until_s=3.0)
+    assert board.flash_readonly  # boot.py did not remount: the computer keeps the drive
+    assert any(shows(ram, "CANNOT RECORD", height=board.oled.height) for _, ram in board.frames)
+    assert not list((tmp_path / "flash").glob("S*.rcl"))
+    assert "button held" in board.console_text
