@@ -23,6 +23,7 @@ BACK_OFF = "back off"
 _RANK = {PUSH: 0, HOLD: 1, BACK_OFF: 2}
 PHASES = ("eccentric", "pause", "concentric")
 ROM_DROP = 0.10  # ROM down more than this vs the previous session holds
+VELOCITY_DROP = 0.15  # mean velocity down more than this at the same or lower load holds (fatigue)
 _WORDS = {1: "one session", 2: "two sessions", 3: "three sessions", 4: "four sessions"}
 
 
@@ -106,6 +107,12 @@ class ExerciseResult:
         if self._compliance_cache is None:
             self._compliance_cache = self._compliance(self.sets)
         return self._compliance_cache
+
+    @property
+    def load(self):
+        """The heaviest load lifted in these sets (kg), None when no set had one."""
+        loads = [s.load_kg for s in self.sets if isinstance(s.load_kg, (int, float))]
+        return max(loads) if loads else None
 
     @property
     def height_cm(self):
@@ -383,6 +390,13 @@ def _judge(plan, planned, hist):
         if len(roms) >= 2 and roms[-2] > 0 and (roms[-2] - roms[-1]) / roms[-2] > ROM_DROP:
             hold.append("depth down %s vs last session on %s (%.0f -> %.0f cm)"
                         % (_pct((roms[-2] - roms[-1]) / roms[-2]), name, roms[-2], roms[-1]))
+        moved = [(x.velocity, x.load) for _, x in hist if x.velocity is not None]
+        if len(moved) >= 2:
+            (v0, l0), (v1, l1) = moved[-2], moved[-1]
+            same_load = l0 is None or l1 is None or l1 <= l0
+            if v0 > 0 and same_load and (v0 - v1) / v0 > VELOCITY_DROP:
+                hold.append("velocity down %s vs last session at the same load on %s (%.2f -> %.2f m/s)"
+                            % (_pct((v0 - v1) / v0), name, v0, v1))
     # left / right
     sides = e.side_summary()
     if "L" in sides and "R" in sides:

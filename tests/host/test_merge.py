@@ -233,3 +233,16 @@ def test_extra_sets_in_several_files_add_up(tmp_path):
             + [(wed, [{"exercise": "pogo_hops", "hops": hop_series(10)}])])
     assert [(d, e.exercise, e.done) for d, e in r.unplanned] == [(wed, "goblet_squat", 24)]
     assert r.latest["pogo_hops"].status == PUSH and r.latest["goblet_squat"].status == PUSH
+
+
+def test_velocity_drop_at_the_same_load_holds(tmp_path):
+    def squats(velocity, load):
+        return [{"exercise": "goblet_squat", "tempo": "3-1-1", "load_kg": load,
+                 "reps": [(3000, 1000, 1000, 42.0, velocity)] * 8}] * 3
+
+    r = run(tmp_path, [(MON, squats(0.50, 16.0)), (MON + datetime.timedelta(days=7), squats(0.40, 16.0))])
+    gs = r.latest["goblet_squat"]
+    assert gs.status == HOLD
+    assert "velocity down 20% vs last session at the same load on goblet squat (0.50 -> 0.40 m/s)" in gs.reasons
+    r = run(tmp_path / "heavier", [(MON, squats(0.50, 16.0)), (MON + datetime.timedelta(days=7), squats(0.40, 18.0))])
+    assert not any("velocity" in x for x in r.latest["goblet_squat"].reasons)  # slower under more load is expected
