@@ -28,12 +28,12 @@ def sessions_command(db):
     if not rows:
         click.echo("%s holds no sessions" % path)
         return
-    click.echo("%5s  %-16s %-14s %8s %9s %4s %5s %5s  %s" % ("KEY", "STARTED", "DEVICE", "SESSION", "BYTES",
+    click.echo("%5s  %-16s %-18s %8s %9s %4s %5s %5s  %s" % ("KEY", "STARTED", "DEVICE", "SESSION", "BYTES",
                                                              "SETS", "REPS", "HOPS", "NOTE"))
     for r in rows:
         started = datetime.datetime.fromtimestamp(r["started_at"]).strftime("%Y-%m-%d %H:%M")
         note = "" if r["ended"] else "cut short (%s)" % (r["tail"] or "no end record")
-        click.echo("%5d  %-16s %-14s %8d %9d %4d %5d %5d  %s" % (
-            r["key"], started, r["device_id"][:14], r["session_id"], r["size"], r["sets"], r["reps"], r["hops"],
+        click.echo("%5d  %-16s %-18s %8d %9d %4d %5d %5d  %s" % (
+            r["key"], started, r["device_id"][:18], r["session_id"], r["size"], r["sets"], r["reps"], r["hops"],
             note))
     click.echo("%d session%s in %s" % (len(rows), "" if len(rows) == 1 else "s", path))

@@ -61,7 +61,7 @@ class _Bar:
         self.bar = None
 
     def start(self, total):
-        if total > 0:
+        if total > 0 and sys.stderr.isatty():  # scripts and CI logs get the summary only
             self.bar = click.progressbar(length=total, label="pulling sessions", file=sys.stderr)
             self.bar.__enter__()
 
