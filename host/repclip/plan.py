@@ -609,9 +609,9 @@ def _days(c, s, sw, start):
         c.fail(sw + ("days",), "days = %r is not a list of days" % (days,), 'write days = ["mon", "thu"]')
     out = []
     for d in days:
-        if isinstance(d, str) and d.strip().lower()[:3] in WEEKDAYS and d.strip().lower() in (
-                d.strip().lower()[:3], _full_day(d.strip().lower()[:3])):
-            out.append(d.strip().lower()[:3])
+        key = d.strip().lower() if isinstance(d, str) else None
+        if key in WEEKDAYS or key in _FULL_DAYS:
+            out.append(key[:3])  # "Monday", "mon" -> "mon"
         elif isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7:
             out.append(d)
         else:
@@ -620,9 +620,7 @@ def _days(c, s, sw, start):
     return out
 
 
-def _full_day(abbrev):
-    return {"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
-            "sat": "saturday", "sun": "sunday"}[abbrev]
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _exercise(c, e, where):

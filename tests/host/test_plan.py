@@ -225,3 +225,9 @@ def test_a_session_too_big_for_one_link_frame_is_refused():
     msg = _error(text)
     assert msg.startswith("coach.toml, line %d:" % _line_of(text, "[[blocks.sessions]]"))
     assert "too big to send to the board" in msg
+
+
+def test_weekday_spellings():
+    plan = parse_plan(MINIMAL.replace('days = ["mon"]', 'days = ["Wednesday", "FRI"]'))
+    assert plan.blocks[0].sessions[0].days == ["wed", "fri"]
+    assert "not a weekday" in _error(MINIMAL.replace('days = ["mon"]', 'days = ["wedn"]'))
