@@ -23,6 +23,7 @@ BACK_OFF = "back off"
 _RANK = {PUSH: 0, HOLD: 1, BACK_OFF: 2}
 PHASES = ("eccentric", "pause", "concentric")
 ROM_DROP = 0.10  # ROM down more than this vs the previous session holds
+CURRENT_DAYS = 14  # exercises last done longer ago than this no longer set the overall status
 VELOCITY_DROP = 0.15  # mean velocity down more than this at the same or lower load holds (fatigue)
 _WORDS = {1: "one session", 2: "two sessions", 3: "three sessions", 4: "four sessions"}
 
@@ -238,6 +239,8 @@ class paused_gc:
 
 def _merge(plan, sessions, as_of):
     dated = sorted(((session_date(s), i, s) for i, s in enumerate(sessions)), key=lambda x: (x[0], x[1]))
+    if as_of is not None:
+        dated = [x for x in dated if x[0] <= as_of]  # judging as of a past date ignores later sessions
     as_of = as_of or (dated[-1][0] if dated else datetime.date.today())
     # missed_day = "skip": a missed day is gone, so a session only ever counts for its own date
     window = plan.contingency["window_days"] if plan.contingency.get("missed_day") != "skip" else 0
@@ -292,9 +295,11 @@ def _merge(plan, sessions, as_of):
             result.latest[name] = planned[-1][1]
         else:
             result.latest[name] = hist[-1][1]
-    statuses = [e.status for e in result.latest.values() if e.status]
-    result.status = worst(statuses) if statuses else None
-    for e in result.latest.values():
+    # the overall status speaks for what is being trained now: exercises done in the last CURRENT_DAYS
+    recent = as_of - datetime.timedelta(days=CURRENT_DAYS)
+    current = [e for name, e in result.latest.items() if e.status and result.history[name][-1][0] >= recent]
+    result.status = worst([e.status for e in current]) if current else None
+    for e in current:
         if e.status == result.status:
             result.reasons.extend(e.reasons)
     result.calendar = _calendar(plan, matches, as_of)

@@ -246,3 +246,14 @@ def test_velocity_drop_at_the_same_load_holds(tmp_path):
     assert "velocity down 20% vs last session at the same load on goblet squat (0.50 -> 0.40 m/s)" in gs.reasons
     r = run(tmp_path / "heavier", [(MON, squats(0.50, 16.0)), (MON + datetime.timedelta(days=7), squats(0.40, 18.0))])
     assert not any("velocity" in x for x in r.latest["goblet_squat"].reasons)  # slower under more load is expected
+
+
+def test_overall_status_follows_current_exercises_and_as_of(tmp_path):
+    wed3 = MON + datetime.timedelta(days=16)
+    sessions = [(MON, squat_sets(fast=8) + split_sets()),  # held squats in week 1
+                (wed3, [{"exercise": "pogo_hops", "hops": hop_series(10)}])]
+    r = run(tmp_path, sessions)
+    assert r.latest["goblet_squat"].status == HOLD  # still shown...
+    assert r.status == PUSH and r.reasons[0] == "all 10 hops done on pogo hops"  # ...but 16 days old
+    r = run(tmp_path / "past", sessions, as_of=MON)
+    assert r.as_of == MON and "pogo_hops" not in r.latest and r.status == HOLD
