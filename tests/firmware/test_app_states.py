@@ -387,3 +387,23 @@ def test_edit_mode_drive_refuses_to_record(tmp_path):
     press(app, keys, c, 1)
     assert app.state == A.MESSAGE and app.screens.current[0] == "CANNOT RECORD"
     assert app.log.session_ids() == [] and not app.imu.running
+
+
+def test_low_battery_warning_on_ready(tmp_path):
+    class Battery:
+        mv = 3900
+
+        def millivolts(self):
+            return self.mv
+
+    bat = Battery()
+    settings = Settings({"REPCLIP_DATA_DIR": str(tmp_path), "REPCLIP_BATTERY_LOW_MV": 3450})
+    app = A.App(settings, Screens(None, 64), B.Buttons(FakeKeys(), FakeEvent()), Buzzer(None), FakeImu(),
+                SessionLog(str(tmp_path)), battery=bat, engine_factory=FakeEngine)
+    app.step(0)
+    assert app.battery_mv == 3900 and not any("LOW BATTERY" in r for r in app.screens.current if r)
+    bat.mv = 3390
+    app.step(10_000)  # checked every 30 s, not every loop
+    assert app.battery_mv == 3900
+    app.step(31_000)
+    assert "LOW BATTERY 3.39V" in app.screens.current

@@ -366,10 +366,11 @@ class App:
             mv = self.battery.millivolts()
         except (OSError, ValueError):
             return
-        changed = (self.battery_mv is None) != (mv is None)
+        low = self.s.integer("REPCLIP_BATTERY_LOW_MV")
+        was_low = self.battery_mv is not None and self.battery_mv < low
         self.battery_mv = mv
-        if changed and self.state == HOME:
-            self.show_home()
+        if (mv is not None and mv < low) != was_low and self.state == HOME:
+            self.show_home()  # only when the warning appears or goes: no redraw every 30 s
 
     # -- buttons -------------------------------------------------------------------------------
     def on_button(self, action, now):
