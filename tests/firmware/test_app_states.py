@@ -247,9 +247,11 @@ def test_prescription_preselects_and_advances(tmp_path):
     plan = {"v": 1, "date": "2026-11-25", "rest": False, "exercises": [
         {"exercise": "split_squat", "mode": "strength", "sets": 1, "reps": 8, "tempo": "2-0-1",
          "load_kg": 12.0, "side": "L"},
-        {"exercise": "pogo_hops", "mode": "hops", "sets": 2, "hops": 10, "tempo": None, "load_kg": None}]}
+        {"exercise": "pogo_hops", "mode": "hops", "sets": "two?", "hops": 10, "tempo": None, "load_kg": None,
+         "side": "both", "mount": "thigh"}]}
     app.on_plan(plan)
     assert app.exercise == "split_squat" and app.tempo_text() == "2-0-1" and app.load_kg() == 12.0
+    assert app.side == "L"
     assert "plan 1/1 x8 12kg" in app.screens.current
     c = Clock()
     press(app, keys, c, 1)
@@ -257,7 +259,8 @@ def test_prescription_preselects_and_advances(tmp_path):
     press(app, keys, c, 1)
     press(app, keys, c, 1)
     press(app, keys, c, 1)
-    assert app.state == A.HOME and app.exercise == "pogo_hops"
+    assert app.state == A.HOME and app.exercise == "pogo_hops" and app.side is None
+    assert app.mount_for() == "thigh" and app.prescribed_line() == "plan 1/two? x10"
     # The plan survives a reboot (kept on the flash).
     app2, _ = make_app(tmp_path)
     assert app2.prescription == plan

@@ -24,7 +24,7 @@ import os
 import time
 
 from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
-from repcore import record
+from repcore import MOUNTS, record
 from repcore.compat import const
 from repcore.tempo import TempoError, parse_tempo
 
@@ -49,6 +49,15 @@ RUNNING_SLEEP_S = 0.01  # FIFO holds >= 0.5 s at 416 Hz: a 10 ms loop never lets
 IDLE_SLEEP_S = 0.02
 BATTERY_EVERY_MS = const(30000)
 PLAN_FILE = "plan.json"
+
+
+def _sets(entry):
+    """Prescribed sets of a plan entry; anything odd counts as 1 (a plan must never crash the board)."""
+    try:
+        n = int(entry.get("sets") or 1)
+    except (TypeError, ValueError):
+        return 1
+    return n if n > 0 else 1
 
 
 def default_engine_factory(mode, mount, tempo_text, odr):
@@ -152,9 +161,22 @@ class App:
 
     def _next_prescribed_index(self):
         for e in self._prescribed():
-            if self.sets_done.get(e["exercise"], 0) < int(e.get("sets") or 1):
+            if self.sets_done.get(e["exercise"], 0) < _sets(e):
                 return self.exercises.index(e["exercise"])
         return self.index if self.index < len(self.exercises) else 0
+
+    def _preselect_side(self):
+        e = self.entry()
+        if e is not None:
+            side = str(e.get("side") or "").upper()
+            self.side = side if side in ("L", "R") else None
+
+    def mount_for(self):
+        """The prescription's mount for this exercise, else REPCLIP_MOUNT_POINT."""
+        e = self.entry()
+        if e is not None and e.get("mount") in MOUNTS:
+            return e["mount"]
+        return self.mount
 
     @property
     def exercise(self):
@@ -206,7 +228,7 @@ class App:
         done = self.sets_done.get(self.exercise, 0)
         amount = self.target_reps()
         load = e.get("load_kg")
-        return "plan %d/%s x%s%s" % (done + 1 if done < int(e.get("sets") or 1) else done, e.get("sets") or "?",
+        return "plan %d/%s x%s%s" % (done + 1 if done < _sets(e) else done, e.get("sets") or "?",
                                    amount if amount is not None else "?", "" if load is None else " %gkg" % load)
 
     # -- screens ---------------------------------------------------------------------------
@@ -285,6 +307,7 @@ class App:
         self._save_plan(plan)
         self.sets_done = {}
         self._build_menu()
+        self._preselect_side()
         if self.state == HOME:
             self.show_home()
 
@@ -443,7 +466,8 @@ class App:
             return
         odr = self.s.integer("REPCLIP_ODR_HOPS" if mode == "hops" else "REPCLIP_ODR_STRENGTH")
         try:
-            self.engine = self.engine_factory(mode, self.mount, tempo_text, odr)
+            mount = self.mount_for()
+            self.engine = self.engine_factory(mode, mount, tempo_text, odr)
         except (ImportError, ValueError, TypeError) as e:
             self.show_message("ENGINE ERROR", str(e))
             return
@@ -476,7 +500,7 @@ class App:
         self.set_ticks = now
         try:
             self.log.append_json(record.SET_START, {
-                "set": self.set_no, "exercise": self.exercise, "mode": mode, "mount": self.mount,
+                "set": self.set_no, "exercise": self.exercise, "mode": mode, "mount": mount,
                 "side": self.side, "tempo": tempo_text, "load_kg": self.load_kg(),
                 "t_ms": self.session_ms(now), "odr": odr, "target": self.target_reps()})
             self.log.sync()
@@ -598,8 +622,9 @@ class App:
         self.engine = None
         self.sets_done[self.exercise] = self.sets_done.get(self.exercise, 0) + 1
         e = self.entry()
-        if e is not None and self.sets_done[self.exercise] >= int(e.get("sets") or 1):
+        if e is not None and self.sets_done[self.exercise] >= _sets(e):
             self.index = self._next_prescribed_index()
+            self._preselect_side()
         print("set %d saved: %d reps %d hops rpe %s discomfort %s" % (
             self.set_no, self.reps, self.hops, self.rpe, discomfort))
         if error is None:
