@@ -33,6 +33,17 @@ class SimResult:
                 self.device_id = sess.device_id
                 break
 
+    @classmethod
+    def from_flash(cls, flash_dir, session_ids):
+        """A result view of what is on a flash dir (no run attached)."""
+        obj = cls.__new__(cls)
+        obj.board = None
+        obj.flash_dir = pathlib.Path(flash_dir)
+        obj.session_ids = list(session_ids)
+        obj.frames, obj.events, obj.buzzer, obj.console, obj.stop_reason = [], [], [], "", None
+        obj.device_id = None
+        return obj
+
     def session_bytes(self, sid):
         for path in self.flash_dir.rglob("S%08d*" % sid):
             return path.read_bytes()
@@ -62,7 +73,7 @@ def _session_ids(flash_dir):
 
 def simulate(trace_path, flash_dir, *, exercise=None, side=None, mode=None, tempo=None, mount=None, png_dir=None,
              rpe=7, discomfort=0, imu_variant="LSM6DSOX", imu_present=True, scenario=None,
-             echo_console=False, firmware_dir=None, **settings_overrides):
+             echo_console=False, firmware_dir=None, serve=None, **settings_overrides):
     """Run the firmware through one set on `trace_path`; returns a SimResult.
 
     The scenario (scenario.default_scenario unless one is given) chooses the
@@ -85,13 +96,49 @@ def simulate(trace_path, flash_dir, *, exercise=None, side=None, mode=None, temp
             overrides.setdefault(key, value)
     before = set(_session_ids(flash_dir))
     board = VirtualBoard(flash_dir, settings=overrides, trace_source=source, imu_variant=imu_variant,
-                         imu_present=imu_present, echo_console=echo_console, firmware_dir=firmware_dir)
+                         imu_present=imu_present, echo_console=echo_console, firmware_dir=firmware_dir,
+                         data="pty" if serve else "pipe")
     odr = int(board.settings.get("REPCLIP_ODR_HOPS" if mode == "hops" else "REPCLIP_ODR_STRENGTH", 208) or 208)
     (scenario or default_scenario)(board, source, exercise=exercise, rpe=rpe, discomfort=discomfort, odr=odr)
-    reason = board.run()
+    if serve is not None:
+        _serve_after_scenario(board, serve)
+    try:
+        reason = board.run()
+    except KeyboardInterrupt:
+        reason = "interrupted (Ctrl-C)"
+    finally:
+        if serve is not None:
+            board.data_stream.close()
     new_ids = [sid for sid in _session_ids(flash_dir) if sid not in before]
     frames = _frames_out(board, png_dir)
     return SimResult(board, flash_dir, new_ids, frames, reason)
+
+
+def _serve_after_scenario(board, serve):
+    """At the scenario's end: real-time pacing, no time limit, `serve(port)` in a thread; stop when it returns."""
+    done = threading.Event()
+    end_s = board.clock.stop_at_ns / 1e9 if board.clock.stop_at_ns else 0.0
+
+    def host():
+        try:
+            serve(board.data_stream.port)
+        finally:
+            done.set()
+
+    def go_live():
+        board.clock.stop_at_ns = None
+        board.clock.realtime = True
+        threading.Thread(target=host, name="repclip-sim-host", daemon=True).start()
+
+    def stop_when_done(now_ns):
+        if done.is_set():
+            from .clock import SimStop
+
+            raise SimStop("the host is done")
+
+    board.clock.stop_at_ns = None
+    board.at(end_s, go_live)
+    board.clock.sleep_hooks.append(stop_when_done)
 
 
 def _frames_out(board, png_dir):

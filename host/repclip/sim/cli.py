@@ -1,8 +1,9 @@
 """`repclip sim`: run the real firmware on the virtual board against a recorded trace."""
 
 import pathlib
+import sys
 import tempfile
-import time
+import threading
 
 import click
 
@@ -38,11 +39,13 @@ def _summary(result):
               help="The board's data directory (default: a new temporary directory).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override a settings.toml key.")
 @click.option("--console/--no-console", default=False, help="Echo the board's console (print output).")
-@click.option("--serve", is_flag=True, help="Afterwards, serve the data channel on a pty for `repclip sync`.")
+@click.option("--serve", is_flag=True,
+              help="Afterwards keep the board running in real time with its data channel on a pty "
+                   "for `repclip sync --port` (Ctrl-C stops).")
 def sim_command(trace, exercise, side, mode, tempo, mount, rpe, discomfort, imu_variant, png_dir, flash_dir,
                 settings, console, serve):
     """Run firmware/code.py on the virtual board through one set on TRACE (a CSV)."""
-    from .api import serve_link, simulate
+    from .api import simulate
     from .settings import SettingsError
     from .trace_source import TraceError
 
@@ -53,27 +56,35 @@ def sim_command(trace, exercise, side, mode, tempo, mount, rpe, discomfort, imu_
         k, v = item.split("=", 1)
         overrides[k.strip()] = int(v) if v.strip().lstrip("-").isdigit() else v
     flash = pathlib.Path(flash_dir) if flash_dir else pathlib.Path(tempfile.mkdtemp(prefix="repclip-flash-"))
+
+    serve_fn = None
+    out = sys.stdout  # the board's print() is captured while it runs; the host thread talks to us here
+    if serve:
+        def serve_fn(port):
+            # The firmware keeps running (in real time now) and answers on its own LinkServer.
+            from .api import SimResult, _session_ids
+
+            click.echo("flash dir: %s" % flash, file=out)
+            for line in _summary(SimResult.from_flash(flash, _session_ids(flash))):
+                click.echo(line, file=out)
+            click.echo("the board is idle; its data channel is on %s" % port, file=out)
+            click.echo("  repclip sync --port %s    (Ctrl-C here to stop the board)" % port, file=out)
+            out.flush()  # the port must reach a piped reader now
+            threading.Event().wait()
+
     try:
         result = simulate(trace, flash, exercise=exercise, side=side, mode=mode, tempo=tempo, mount=mount,
-                          png_dir=png_dir,
-                          rpe=rpe, discomfort=discomfort, imu_variant=imu_variant, echo_console=console,
-                          **overrides)
+                          png_dir=png_dir, rpe=rpe, discomfort=discomfort, imu_variant=imu_variant,
+                          echo_console=console, serve=serve_fn, **overrides)
     except (TraceError, SettingsError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("virtual board stopped: %s" % result.stop_reason)
-    click.echo("flash dir: %s" % flash)
     if png_dir:
         click.echo("%d screen(s) saved to %s" % (len(result.frames), png_dir))
+    if serve:
+        return
+    click.echo("flash dir: %s" % flash)
     if not result.session_ids:
         click.echo("no session stored (see the console with --console)")
     for line in _summary(result):
         click.echo(line)
-    if serve:
-        with serve_link(flash, device=result.device_id) as port:
-            click.echo("serving the data channel on %s" % port)
-            click.echo("  repclip sync --port %s    (Ctrl-C to stop)" % port)
-            try:
-                while True:
-                    time.sleep(0.5)
-            except KeyboardInterrupt:
-                click.echo("stopped")

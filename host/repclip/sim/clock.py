@@ -26,6 +26,7 @@ class VirtualClock:
         self.stop_at_ns = None  # SimStop once the clock passes this
         self.cpu_ns_per_call = cpu_ns_per_call  # charge for monotonic() calls (busy loops advance)
         self.sleeps = 0
+        self.realtime = False  # True: sleep() also waits for real (serving a host over the pty)
 
     # -- movement ------------------------------------------------------
     def advance(self, delta_ns, may_stop=True):
@@ -41,6 +42,8 @@ class VirtualClock:
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         self.sleeps += 1
+        if self.realtime:
+            _real_time.sleep(max(seconds, 0.0005))
         # Even sleep(0) lets a little time pass, as a loop iteration does on the board.
         self.advance(max(int(seconds * 1e9), 100_000), may_stop=False)
         for hook in self.sleep_hooks:
