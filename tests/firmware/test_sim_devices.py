@@ -37,7 +37,9 @@ def virtual_driver_sleep(monkeypatch):
 
     # The driver imports busio only for type hints; keep Blinka's board detection out of it.
     if "adafruit_lsm6ds" not in sys.modules:
-        monkeypatch.setitem(sys.modules, "busio", types.ModuleType("busio"))
+        busio = types.ModuleType("busio")
+        busio.I2C = VirtualI2C
+        monkeypatch.setitem(sys.modules, "busio", busio)
     import adafruit_lsm6ds
 
     clock_box = {}
