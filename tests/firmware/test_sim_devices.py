@@ -37,9 +37,9 @@ def virtual_driver_sleep(monkeypatch):
 
     # The driver imports busio only for type hints; keep Blinka's board detection out of it.
     if "adafruit_lsm6ds" not in sys.modules:
-        busio = types.ModuleType("busio")
-        busio.I2C = VirtualI2C
-        monkeypatch.setitem(sys.modules, "busio", busio)
+        from repclip.sim.stubs import make_busio
+
+        monkeypatch.setitem(sys.modules, "busio", make_busio(types.SimpleNamespace(i2c_devices={}, clock=None)))
     import adafruit_lsm6ds
 
     clock_box = {}
