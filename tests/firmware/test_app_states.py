@@ -410,3 +410,24 @@ def test_low_battery_warning_on_ready(tmp_path):
     assert app.battery_mv == 3900
     app.step(31_000)
     assert "LOW BATTERY 3.39V" in app.screens.current
+
+
+def test_power_cut_mid_set_then_reboot(tmp_path):
+    app, keys = make_app(tmp_path)
+    c = Clock()
+    press(app, keys, c, 1)
+    run(app, c, 50)  # 2500 samples: 2 reps recorded, set still running
+    assert app.reps == 2
+    path = tmp_path / "S00000001.rcl"
+    data = path.read_bytes()
+    path.write_bytes(data + data[-20:-3])  # the battery dies while a record is half written
+    # Reboot: a fresh app over the same flash (the old file handle is simply gone).
+    app2, keys2 = make_app(tmp_path)
+    assert app2.log.is_complete(1)
+    c2 = Clock()
+    press(app2, keys2, c2, 1)
+    assert app2.session_id == 2
+    sess = session_file(tmp_path, 1)
+    assert sess.tail is not None and not sess.ended
+    (s,) = sess.sets
+    assert [r.index for r in s.reps] == [1, 2] and not s.ended
