@@ -10,7 +10,7 @@ The session file opens with the first set (an idle board leaves no empty
 sessions) and closes when B is held on HOME. Records: SESSION, then per set
 SET_START, REP/HOP as they happen (and SAMPLES in raw mode), SET_END after the
 pickers, SESSION_END; JSON keys as documented in host/repclip/session.py. The
-log is flushed and os.sync()ed at set start, set stop and set end.
+log is flushed and os.sync()ed after every REP/HOP and at set start, stop and end.
 
 The link (LinkServer.poll) is served whenever no set is running. Every loop
 iteration ends in time.sleep(): on the board that lets USB and displayio run;
@@ -433,7 +433,10 @@ class App:
 
     # -- sets and sessions ----------------------------------------------------------------------
     def _append(self, rec):
+        """Raw SAMPLES blocks (several a second): flushed to the filesystem, which CircuitPython
+        writes to the flash within about a second; os.sync() per block would wear the flash."""
         self.log.append(rec)
+        self.log.flush()
 
     def _open_session(self, now):
         meta = {"v": 1, "device": self.device_id, "fw": FIRMWARE_VERSION, "clock": self.unix_now(now),
@@ -560,6 +563,9 @@ class App:
             print("event not recorded (%s): %r" % (e, ev))
             return
         self.log.append(rec)
+        # Events are seconds apart and are the set's data: put each on the flash at once,
+        # so a pulled battery loses at most the record being written.
+        self.log.sync()
         if kind == "rep":
             self.reps += 1
             if self.cues_on and not self.follow_phase:

@@ -7,8 +7,10 @@ repcore.record records back to back. Guarantees:
   appended to. A battery pulled mid-write can tear only the record being
   written; repcore.record.read_records() stops before it, so every earlier
   record stays readable.
-- At set boundaries the writer flushes and calls os.sync(), so a finished set
-  is on the flash, not in a cache.
+- The app calls sync() (flush + os.sync()) after every REP/HOP record and at set
+  boundaries, so a pulled battery loses at most the record being written. Raw
+  SAMPLES blocks (several a second) are only flushed; CircuitPython writes its
+  flash cache out within about a second, and the next sync() forces it.
 - Session ids never repeat, even after the host deleted every file: the next id
   lives in an append-only counter file ("next.rcl", NOTE records {"next": n})
   whose last intact record wins, and is always taken past the highest file.
@@ -270,6 +272,11 @@ class SessionLog:
 
     def append_json(self, rtype, obj):
         return self.append(record.encode_json(rtype, obj))
+
+    def flush(self):
+        """Hand what was appended to the filesystem (no os.sync: for frequent bulk records)."""
+        if self._file is not None:
+            self._file.flush()
 
     def sync(self):
         """Flush and os.sync(): what was appended is on the flash (call at set boundaries)."""
