@@ -195,23 +195,27 @@ def _tempo_chart(name, reps, tempo):
         values = [getattr(r, phase + "_ms") for r in reps]
         target = getattr(tempo, phase + "_ms") if tempo else None
         hi_target = EXPLOSIVE_MAX_MS if target == EXPLOSIVE else (target + tempo.tolerance_ms if tempo else 0)
-        vmax = max(values + [hi_target, 1000]) * 1.1
+        lo_target = (0 if target == EXPLOSIVE else max(0, target - tempo.tolerance_ms)) if tempo else 0
+        # the row shows the band and the reps with a margin, not 0..max: the band stays readable
+        v_lo, v_hi = min(values + [lo_target]), max(values + [hi_target])
+        pad = max(200, (v_hi - v_lo) * 0.15)
+        v_lo, v_hi = max(0, v_lo - pad), v_hi + pad
         y0 = row * row_h + 10
-        scale = (row_h - 16) / vmax
+        scale = (row_h - 16) / (v_hi - v_lo)
 
-        def y(v, y0=y0, scale=scale):
-            return y0 + row_h - 12 - v * scale
+        def y(v, y0=y0, scale=scale, v_lo=v_lo):
+            return y0 + row_h - 12 - (v - v_lo) * scale
 
         svg.append('<text x="0" y="%d" font-size="11" fill="%s">%s</text>' % (y0 + row_h // 2, PHASE_COLORS[phase], phase))
-        svg.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#bbb"/>' % (left, w - 10, y(0), y(0)))
+        svg.append('<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="#ddd"/>' % (left, w - 10, y0 + row_h - 4, y0 + row_h - 4))
         if tempo is not None:
-            lo = 0 if target == EXPLOSIVE else max(0, target - tempo.tolerance_ms)
+            lo = lo_target
             svg.append('<rect class="band" data-phase="%s" data-lo="%d" data-hi="%d" x="%d" y="%.1f" width="%d" '
                        'height="%.1f" fill="%s" opacity="0.15"/>'
                        % (phase, lo, hi_target, left, y(hi_target), w - 10 - left, y(lo) - y(hi_target),
                           PHASE_COLORS[phase]))
-            svg.append('<text x="%d" y="%.1f" font-size="9" fill="#666">%.1f s</text>'
-                       % (4, y(hi_target) + 9, hi_target / 1000))
+            svg.append('<text x="%d" y="%.1f" font-size="9" fill="#666" text-anchor="end">%.1f s</text>'
+                       % (left - 4, y(hi_target) + 3, hi_target / 1000))
         for i, (r, v) in enumerate(zip(reps, values)):
             verdict = getattr(r, "tempo_" + phase)
             ok = verdict == 0 if verdict is not None else None
