@@ -207,3 +207,25 @@ def test_clock_stops_only_from_sleep():
     with pytest.raises(SimStop):
         clock.sleep(0.001)
     assert issubclass(SimStop, BaseException) and not issubclass(SimStop, Exception)
+
+
+def test_virtual_time_belongs_to_the_board_thread():
+    import threading
+    import time as real
+
+    from repclip.sim.clock import make_time_module
+
+    clock = VirtualClock()
+    vt = make_time_module(clock)
+    vt.sleep(2.5)
+    assert vt.monotonic() == 2.5 and vt.time() == 946_684_800 + 2
+    seen = {}
+
+    def other():
+        vt.sleep(0.001)  # a host thread: real sleep, the board's clock does not move
+        seen["mono"] = vt.monotonic()
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert clock.ns == 2_500_000_000 and abs(seen["mono"] - real.monotonic()) < 5

@@ -76,19 +76,42 @@ def make_time_module(clock, epoch_s=CIRCUITPY_EPOCH):
     """A `time` module whose clocks and sleep run on `clock`; the rest is the real module.
 
     time.time() is `clock.epoch_s` (settable through the rtc stand-in) plus virtual seconds.
+    Only the thread that creates it (the one running the firmware) gets virtual time: any
+    other thread that imports `time` meanwhile (a host thread syncing over the pty, say)
+    keeps the real clock and can never move the board's.
     """
+    import threading
+
     clock.epoch_s = getattr(clock, "epoch_s", epoch_s)
+    owner = threading.get_ident()
     mod = types.ModuleType("time")
     for name in dir(_real_time):
         if not name.startswith("__"):
             setattr(mod, name, getattr(_real_time, name))
-    mod.sleep = clock.sleep
-    mod.monotonic = clock.monotonic
-    mod.monotonic_ns = clock.monotonic_ns
-    mod.perf_counter = clock.monotonic
-    mod.perf_counter_ns = clock.monotonic_ns
-    mod.time = lambda: int(clock.epoch_s + clock.ns // 1_000_000_000)  # CircuitPython: integer seconds
-    mod.time_ns = lambda: clock.epoch_s * 1_000_000_000 + clock.ns
-    mod.localtime = lambda secs=None: _real_time.gmtime(mod.time() if secs is None else secs)
+
+    def board_only(virtual, real):
+        def fn(*args):
+            return virtual(*args) if threading.get_ident() == owner else real(*args)
+
+        fn.__name__ = real.__name__
+        return fn
+
+    def v_time():
+        return int(clock.epoch_s + clock.ns // 1_000_000_000)  # CircuitPython: integer seconds
+
+    def v_time_ns():
+        return clock.epoch_s * 1_000_000_000 + clock.ns
+
+    def v_localtime(secs=None):
+        return _real_time.gmtime(v_time() if secs is None else secs)
+
+    mod.sleep = board_only(clock.sleep, _real_time.sleep)
+    mod.monotonic = board_only(clock.monotonic, _real_time.monotonic)
+    mod.monotonic_ns = board_only(clock.monotonic_ns, _real_time.monotonic_ns)
+    mod.perf_counter = board_only(clock.monotonic, _real_time.perf_counter)
+    mod.perf_counter_ns = board_only(clock.monotonic_ns, _real_time.perf_counter_ns)
+    mod.time = board_only(v_time, _real_time.time)
+    mod.time_ns = board_only(v_time_ns, _real_time.time_ns)
+    mod.localtime = board_only(v_localtime, _real_time.localtime)
     mod.__virtual_clock__ = clock
     return mod
