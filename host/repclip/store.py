@@ -16,6 +16,7 @@ order, each in its own transaction.
 
 import datetime
 import gc
+import hashlib
 import json
 import pathlib
 import sqlite3
@@ -124,9 +125,34 @@ def _v2_packed_events(db):
                    [(b"".join(r), b"".join(h), k, p) for (k, p), (r, h) in packed.items()])
 
 
+_SESSION_COLUMNS = ("key, device_id, session_id, crc, size, firmware, clock, synced_at, started_at, source, "
+                    "ended, tail, meta, raw")
+
+
+def _v3_content_hash(db):
+    """v3: sessions are told apart by the SHA-256 of their bytes too.
+
+    CRC-16 alone collides once in 65,536: two different files with the same
+    device and session id (a board whose id counter was wiped) must not be
+    merged. SQLite cannot drop v1's UNIQUE constraint in place, so the table is
+    rebuilt (SQLite's documented procedure; foreign keys are off during migrations).
+    """
+    db.create_function("repclip_sha256", 1, lambda b: hashlib.sha256(b).hexdigest(), deterministic=True)
+    db.execute(_V1.split("CREATE TABLE sets")[0].split("CREATE INDEX")[0]
+               .replace("CREATE TABLE sessions (", "CREATE TABLE sessions_v3 (")
+               .replace("UNIQUE (device_id, session_id, crc)",
+                        "sha256 TEXT NOT NULL,\n    UNIQUE (device_id, session_id, crc, sha256)").rstrip().rstrip(";"))
+    db.execute("INSERT INTO sessions_v3 (%s, sha256) SELECT %s, repclip_sha256(raw) FROM sessions"
+               % (_SESSION_COLUMNS, _SESSION_COLUMNS))
+    db.execute("DROP TABLE sessions")
+    db.execute("ALTER TABLE sessions_v3 RENAME TO sessions")
+    db.execute("CREATE INDEX sessions_started ON sessions (started_at)")
+    db.execute("CREATE INDEX sessions_device ON sessions (device_id, session_id)")
+
+
 # Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1
 # (an SQL script, or a function of the connection for data migrations).
-MIGRATIONS = [_V1, _v2_packed_events]
+MIGRATIONS = [_V1, _v2_packed_events, _v3_content_hash]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -211,6 +237,11 @@ class Store:
         if version > SCHEMA_VERSION:
             raise StoreError("%s has schema version %d, newer than this repclip understands (%d): "
                              "upgrade repclip" % (self.path, version, SCHEMA_VERSION))
+        if version == SCHEMA_VERSION:
+            return
+        # Table rebuilds must not cascade deletes into sets/reps/hops; the pragma only
+        # takes effect outside a transaction. Checked again before foreign keys return.
+        self.db.execute("PRAGMA foreign_keys = OFF")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._tx():
                 step = MIGRATIONS[target - 1]
@@ -219,7 +250,12 @@ class Store:
                 else:
                     for stmt in _statements(step):
                         self.db.execute(stmt)
+                broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError("migrating %s to schema %d left %d dangling rows; the file was not changed"
+                                     % (self.path, target, len(broken)))
                 self.db.execute("PRAGMA user_version = %d" % target)
+        self.db.execute("PRAGMA foreign_keys = ON")
 
     def _tx(self):
         return _Transaction(self.db)
@@ -239,6 +275,9 @@ class Store:
     def add_session(self, raw, source="device", device_id=None, synced_at=None):
         """Store one session file's bytes. Returns (key, created); the same bytes twice -> (key, False).
 
+        Identity is (device id, session id, CRC-16) plus the SHA-256 of the
+        bytes, so a CRC-16 collision never merges two different sessions.
+
         device_id fills in for a file whose SESSION record names no device.
         Raises repclip.session.SessionFormatError for bytes that are not a session.
         The whole insert (and dropping any partial transfer of it) is one transaction.
@@ -249,8 +288,9 @@ class Store:
         sid = session.session_id
         if not isinstance(sid, int) or isinstance(sid, bool) or not 0 <= sid < 2**32:
             raise SessionFormatError("the SESSION record's session id %r is not a 32-bit unsigned integer" % (sid,))
-        row = self.db.execute("SELECT key FROM sessions WHERE device_id=? AND session_id=? AND crc=?",
-                              (dev, sid, session.crc)).fetchone()
+        digest = hashlib.sha256(raw).hexdigest()
+        row = self.db.execute("SELECT key FROM sessions WHERE device_id=? AND session_id=? AND crc=? AND sha256=?",
+                              (dev, sid, session.crc, digest)).fetchone()
         if row:
             return row[0], False
         synced = int(time.time()) if synced_at is None else int(synced_at)
@@ -259,9 +299,9 @@ class Store:
         with self._tx():
             cur = self.db.execute(
                 "INSERT INTO sessions (device_id, session_id, crc, size, firmware, clock, synced_at, "
-                "started_at, source, ended, tail, meta, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "started_at, source, ended, tail, meta, raw, sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (dev, sid, session.crc, len(raw), _text(session.firmware), clock, synced, started, source,
-                 int(session.ended), session.tail, json.dumps(session.meta), raw))
+                 int(session.ended), session.tail, json.dumps(session.meta), raw, digest))
             key = cur.lastrowid
             sets, reps, hops = [], [], []
             for pos, s in enumerate(session.sets):

@@ -172,6 +172,26 @@ def test_a_version_1_store_is_migrated_and_its_reps_and_hops_backfilled(tmp_path
     db.commit()
     db.close()
     with Store(path) as s:
-        assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert s.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert [_without_samples(x.to_dict()) for x in s.sessions()] == expect
         assert sum(len(st.reps) for x in s.sessions() for st in x.sets) == 12
+
+
+def test_two_different_files_with_the_same_id_and_crc16_are_two_sessions(store):
+    head = record.encode_json(record.SESSION, {"v": 1, "session": 3, "device": "D"})
+    seen = {}
+    for i in range(400_000):  # find a CRC-16 collision between two NOTE contents
+        raw = head + record.encode_json(record.NOTE, {"n": i})
+        c = crc16(raw)
+        if c in seen and len(seen[c]) == len(raw):
+            first = seen[c]
+            break
+        seen[c] = raw
+    else:
+        pytest.fail("no CRC-16 collision found")
+    assert first != raw and crc16(first) == crc16(raw) and len(first) == len(raw)
+    k1, c1 = store.add_session(first)
+    k2, c2 = store.add_session(raw)
+    assert c1 and c2 and k1 != k2 and store.raw(k1) == first and store.raw(k2) == raw
+    assert store.add_session(raw) == (k2, False)
