@@ -175,3 +175,16 @@ def test_ctrl_c_mid_read_keeps_the_bytes_for_the_next_sync(tmp_path):
         assert size == len(raw) and len(kept) > 20_000 and kept == raw[:len(kept)]
         report = sync(_clean_client(log), store)
         assert report.bytes_read == len(raw) - len(kept) and store.raw(report.stored[0]) == raw
+
+
+def test_a_new_file_reusing_a_stored_id_and_size_is_pulled_not_mistaken_for_the_stored_one(tmp_path):
+    first = make_session(4, reps=6, seed=1)
+    second = make_session(4, reps=6, seed=2)  # a wiped board starts its ids over: same id, same size
+    assert len(first) == len(second) and first != second
+    with Store(tmp_path / "d.db") as store:
+        store.add_session(first)
+        log = GuardedLog({4: second}, store)
+        report = sync(_clean_client(log), store)
+        assert report.ok and report.acked_stored == [] and [p[0] for p in report.pulled] == [4]
+        assert sorted(store.raw(s.key) for s in store.sessions()) == sorted([first, second])
+        assert log.files == {} and log.early_deletes == []

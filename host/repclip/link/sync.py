@@ -125,9 +125,8 @@ def sync(client, store, set_clock=True, prescription=None, progress=None, now=ti
     progress.start(total)
     try:
         for sid, size, stored in plans:
-            if stored is not None:
-                _ack_stored(client, report, sid, size, stored)
-                continue
+            if stored is not None and _ack_stored(client, report, sid, size, stored):
+                continue  # stored by an earlier sync that died before its ACK: freed now
             try:
                 _pull_one(client, store, report, device, sid, size, progress, after_commit)
             except (DeviceError, SessionFormatError) as e:
@@ -144,13 +143,12 @@ def sync(client, store, set_clock=True, prescription=None, progress=None, now=ti
 
 
 def _ack_stored(client, report, sid, size, stored):
+    """ACK a session the store already holds. False when the device's file differs (pull it as new)."""
     key, _, crc = stored
-    status = client.ack(sid, size, crc)
-    if status == P.OK:
+    if client.ack(sid, size, crc) == P.OK:
         report.acked_stored.append(sid)
-    else:
-        report.failed.append((sid, "the device's session %d differs from the stored copy (ack status %d); "
-                                   "it was left on the device" % (sid, status)))
+        return True
+    return False  # same id and size, other bytes (an id counter that was reset): a different session
 
 
 def _pull_one(client, store, report, device, sid, size, progress, after_commit):
