@@ -280,6 +280,24 @@ def run_engine_cpython(samples, kwargs=None, spec=ENGINE, limit=None, extra_modu
     return EngineRun(lines, None)
 
 
+def steady_growth(heap):
+    """Live-heap growth in steady state: (bytes, samples it took), from EngineRun.heap.
+
+    The first third of the run is warm-up. The live heap jitters by a block or
+    two with the engine's state (an attribute holding a computed float is a
+    16-byte object, the literal 0.0 is not), so compare peaks: the highest
+    reading in the last third against the highest in the middle third. A leak
+    raises the peak; state jitter does not.
+    """
+    if len(heap) < 6:
+        raise ValueError("need at least 6 heap readings, got %d: use a longer trace or a smaller heap_every"
+                         % len(heap))
+    third = len(heap) // 3
+    middle, last = heap[third:2 * third], heap[2 * third:]
+    grew = max(h[1] for h in last) - max(h[1] for h in middle)
+    return grew, last[-1][0] - middle[0][0]
+
+
 def fuel_per_sample(samples, kwargs=None, spec=ENGINE, extra_modules=None, data=None):
     """Deterministic cost of feeding the engine, in wasmtime fuel per sample.
 
