@@ -1,9 +1,17 @@
 """Hops: free fall between take-off and touch-down, then the landing.
 
 In flight the accelerometer reads |a| ~ 0 g whatever its orientation (it
-falls with the body); on the ground it reads ~1 g or more. Take-off and
-touch-down are the moments |a| crosses FREE_FALL_G, interpolated between the
-two samples around each crossing. A flight counts only if it lasts
+falls with the body); on the ground it reads ~1 g or more. A flight is
+detected where |a| falls below FREE_FALL_G. The ground force does not drop
+to zero at once, though: it ramps down over the last tens of ms of the push
+(and up again at the landing), so the 0.4 g crossing comes a few ms before
+the real take-off (and after the real touch-down). Each edge is therefore
+timed where the ramp reaches zero: the crossings of RAMP_G and FREE_FALL_G
+(interpolated between samples) are extrapolated linearly to 0 g when at
+least one sample lies on the ramp between them (else the edge looks like a
+step at this rate and the interpolated 0.4 g crossing stands), by at most
+MAX_EXTRAP_US, and never beyond where the nearest free-fall sample's own
+reading puts zero on the same slope (at low rates that sample is already ~0 g). A flight counts only if it lasts
 MIN_FLIGHT_US..MAX_FLIGHT_US (walking and running never reach free fall at
 the hip for long; a dropped device falls longer).
 
@@ -19,6 +27,8 @@ from repcore.compat import const
 from repcore.events import G, HARD, MODERATE, SOFT, Hop
 
 FREE_FALL_G = 0.4
+RAMP_G = 1.0  # second level on the force ramp, for the extrapolation to 0 g
+MAX_EXTRAP_US = const(25000)  # a ramp slower than this is not a clean edge: keep the crossing
 MIN_FLIGHT_US = const(100000)  # 1.2 cm jump: anything shorter is a jolt
 MAX_FLIGHT_US = const(1200000)  # 1.77 m jump: longer is a dropped device
 MAX_CONTACT_US = const(2000000)  # longer ground time starts a new series (no contact/RSI)
@@ -31,6 +41,8 @@ HARD_PEAK_G = 5.0
 HARD_RATE_G_S = 100.0
 
 _FF = FREE_FALL_G * G
+_RAMP = RAMP_G * G
+_EXTRAP_K = FREE_FALL_G / (RAMP_G - FREE_FALL_G)  # zero lies this many ramp spans beyond 0.4 g
 
 
 def grade(peak_g, rate_g_s):
@@ -42,12 +54,12 @@ def grade(peak_g, rate_g_s):
     return MODERATE
 
 
-def _cross(t_prev, a_prev, t, a):
-    """Interpolated time at which |a| crossed the free-fall level between two samples."""
+def _cross(t_prev, a_prev, t, a, level=_FF):
+    """Interpolated time at which |a| crossed `level` between two samples."""
     d = a_prev - a
     if d == 0.0:
         return t
-    f = (a_prev - _FF) / d
+    f = (a_prev - level) / d
     if f < 0.0:
         f = 0.0
     elif f > 1.0:
@@ -73,6 +85,10 @@ class HopDetector:
         self.a_prev = G
         self.in_flight = False
         self.takeoff = 0
+        self.t_ramp = -1  # last downward RAMP_G crossing on the ground, -1: none since above it
+        self.td_lo = -1  # an upward 0.4 g crossing waiting for its RAMP_G crossing, -1: none
+        self.td_t = 0  # the last free-fall sample before it, and its reading
+        self.td_a = 0.0
         self.landing = False  # a landing window is open
         self.l_takeoff = self.l_touchdown = 0
         self.l_contact = None
@@ -95,17 +111,38 @@ class HopDetector:
                 self.phase_start_us = td
                 if MIN_FLIGHT_US <= flight <= MAX_FLIGHT_US:
                     self._open_landing(td, t, amag)
+                    self.td_lo = td
+                    self.td_t = t_prev  # the last free-fall sample bounds the extrapolation
+                    self.td_a = a_prev
+                    if amag >= _RAMP:
+                        self.td_lo = -1  # both levels in one step: the ramp is not resolved
                 elif flight > MAX_FLIGHT_US:
                     self.last_touchdown = None
             return
+        if amag >= _RAMP:
+            self.t_ramp = -1
+            if self.td_lo >= 0:
+                self._refine_touchdown(_cross(t_prev, a_prev, t, amag, _RAMP))
+        elif a_prev >= _RAMP:
+            self.t_ramp = _cross(t_prev, a_prev, t, amag, _RAMP)
         if amag < _FF:
             # take-off: close the previous landing first
             if self.landing:
                 self._close_landing()
             self.in_flight = True
-            self.takeoff = _cross(t_prev, a_prev, t, amag)
+            self.td_lo = -1
+            to = _cross(t_prev, a_prev, t, amag)
+            tr = self.t_ramp
+            if 0 <= tr < t_prev and to - tr <= MAX_EXTRAP_US:
+                # Zero where the ramp through both crossings says, but no later
+                # than this sample's own reading says along the same slope.
+                span = to - tr
+                zero = to + int(span * _EXTRAP_K)
+                here = t + int(span * amag / (_RAMP - _FF))
+                to = zero if zero < here else here
+            self.takeoff = to
             self.phase = "flight"
-            self.phase_start_us = self.takeoff
+            self.phase_start_us = to
             return
         if self.landing:
             if amag > self.l_peak:
@@ -113,6 +150,24 @@ class HopDetector:
                 self.l_peak_t = t
             if t - self.l_touchdown >= LANDING_WINDOW_US:
                 self._close_landing()
+
+    def _refine_touchdown(self, t_hi):
+        """The landing ramp reached RAMP_G at t_hi: move touch-down back to where it left 0 g."""
+        lo = self.td_lo
+        self.td_lo = -1
+        span = t_hi - lo
+        if span > MAX_EXTRAP_US or not self.landing or self.l_touchdown != lo:
+            return
+        td = lo - int(span * _EXTRAP_K)
+        # No earlier than the last free-fall sample's own reading allows.
+        there = self.td_t - int(span * self.td_a / (_RAMP - _FF))
+        if td < there:
+            td = there
+        if td <= self.l_takeoff:
+            return
+        self.l_touchdown = td
+        self.last_touchdown = td
+        self.phase_start_us = td
 
     def _open_landing(self, td, t, amag):
         contact = None
