@@ -214,12 +214,22 @@ def read_trace(path):
     return Trace(path, meta, samples, has_gyro)
 
 
-def _fmt(v):
-    return ("%.5f" % v).rstrip("0").rstrip(".") if v == v else "nan"
+def _fmt(v, decimals=5):
+    """Shortest fixed-point text: trailing zeros dropped, no "-0"."""
+    if v != v:
+        return "nan"
+    text = "%.*f" % (decimals, v)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
-def write_trace(path, meta, samples, labels=None, gyro=True):
-    """Write a trace (and NAME.labels.json when labels are given)."""
+def write_trace(path, meta, samples, labels=None, gyro=True, accel_decimals=5, gyro_decimals=5):
+    """Write a trace (and NAME.labels.json when labels are given).
+
+    accel_decimals / gyro_decimals: digits after the point (3 and 4 are below
+    the LSM6DS's resolution and keep files about a third smaller).
+    """
     path = str(path)
     for key in meta:
         if key not in KNOWN_META:
@@ -231,9 +241,12 @@ def write_trace(path, meta, samples, labels=None, gyro=True):
     for key, value in meta.items():
         out.append("# %s=%s\n" % (key, value))
     out.append(",".join(HEADER_FULL if gyro else HEADER_ACCEL) + "\n")
-    n = 7 if gyro else 4
+    da, dg = accel_decimals, gyro_decimals
     for s in samples:
-        out.append("%d,%s\n" % (s[0], ",".join(_fmt(v) for v in s[1:n])))
+        row = [_fmt(s[1], da), _fmt(s[2], da), _fmt(s[3], da)]
+        if gyro:
+            row += [_fmt(s[4], dg), _fmt(s[5], dg), _fmt(s[6], dg)]
+        out.append("%d,%s\n" % (s[0], ",".join(row)))
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write("".join(out))
     if labels is not None:
