@@ -17,7 +17,7 @@ semantics: docs/traces.md.
 
 import random
 
-from repclip.traces import write_trace
+from repclip.traces import labels_path, write_trace
 from repclip.tracegen import sensor
 from repclip.tracegen.context import Builder
 from repclip.tracegen.hops import HopSet
@@ -254,5 +254,5 @@ def generate(kind, mount="waist", odr_hz=208.0, reps=5, tempo="3-1-1", noise="me
 
 
 def write(path, meta, samples, labels):
-    """Write a generated trace and NAME.labels.json (compact: 3 decimals m/s^2, 4 decimals rad/s)."""
-    write_trace(path, meta, samples, labels, accel_decimals=3, gyro_decimals=4)
+    """Write a generated trace and NAME.labels.json (compact: 3 decimals, finer than the LSM6DS LSB of 0.0048 m/s^2 and 0.0012 rad/s)."""
+    write_trace(path, meta, samples, labels, accel_decimals=3, gyro_decimals=3)

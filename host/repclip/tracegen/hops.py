@@ -5,12 +5,13 @@ along world up) in each phase:
 
 - flight: f = 0 (free fall), for exactly the labelled flight time;
 - contact between two flights, duration T, landing speed v_in, take-off
-  speed v_out = g t_flight / 2: f = impact + sin(pi u) (A + B (2u - 1)),
-  u = t / T, where impact = P x e^(1-x), x = t / t_rise, is the landing
-  transient (P = 3-8 g, t_rise 5-20 ms: soft to hard). A makes the impulse
-  v_in + v_out + g T (momentum balance: mean f over a contact + flight
-  cycle is g), B makes the mean velocity zero (take-off at touch-down
-  height, so h = g t_f^2 / 8 holds). f is 0 at both ends, never negative;
+  speed v_out = g t_flight / 2: f = impact + A sin(pi u^p), u = t / T,
+  where impact = P x e^(1-x), x = t / t_rise, is the landing transient
+  (P = 3-8 g, t_rise 5-20 ms: soft to hard) and A sin(pi u^p) the active
+  push. A makes the impulse v_in + v_out + g T (momentum balance: the mean
+  of f from apex to apex is g); the skew p puts the push late enough that
+  the mean velocity over the contact is zero (take-off at touch-down
+  height, so h = g t_f^2 / 8 holds). f starts at 0, never goes negative;
 - first take-off: a countermovement from standing (quartic velocity: dip,
   then push, f falls to 0 at take-off);
 - last landing: impact + absorption to standing still, then standing up.
@@ -24,12 +25,19 @@ import math
 
 from repclip.tracegen.motion import (G, STEP_IMPACT, Accel, Move, Oscillation, minjerk)
 
-# kind: (contact s range, flight s range, landing hardness range 0..1)
+# kind: (contact s range, flight s range, landing hardness range 0..1) of a set's typical hop
 HOP_PARAMS = {
     "pogo": ((0.16, 0.23), (0.27, 0.42), (0.2, 1.0)),
     "low_hops": ((0.20, 0.30), (0.15, 0.25), (0.0, 0.6)),
     "lateral_bounds": ((0.25, 0.38), (0.30, 0.42), (0.2, 1.0)),
     "drop_jump": ((0.18, 0.30), (0.38, 0.52), (0.3, 1.0)),
+}
+# kind: hard limits on any single hop's (contact, flight) in s
+HOP_LIMITS = {
+    "pogo": ((0.15, 0.25), (0.25, 0.45)),
+    "low_hops": ((0.18, 0.33), (0.13, 0.28)),
+    "lateral_bounds": ((0.22, 0.42), (0.27, 0.46)),
+    "drop_jump": ((0.16, 0.33), (0.34, 0.56)),
 }
 
 
@@ -53,6 +61,32 @@ def impact_params(hardness, mount, rng):
     return peak, max(0.004, rise)
 
 
+def _skewed_hump(p, n=96):
+    """Integral and centre (mean u) of sin(pi u^p) on [0, 1] (Simpson)."""
+    h = 1.0 / n
+    tot = 0.0
+    mom = 0.0
+    for i in range(n + 1):
+        u = i * h
+        w = 1.0 if i in (0, n) else (4.0 if i % 2 else 2.0)
+        b = math.sin(math.pi * u ** p)
+        tot += w * b
+        mom += w * u * b
+    return tot * h / 3.0, mom / tot
+
+
+def _skew_for_centre(centre):
+    """The exponent p whose hump sin(pi u^p) has its centre at `centre` (bisection, clamped)."""
+    lo, hi = 0.35, 8.0
+    for _ in range(40):
+        mid = math.sqrt(lo * hi)
+        if _skewed_hump(mid, 48)[1] < centre:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
 def contact_force(T, v_in, v_out, peak, rise, lat_in=0.0, lat_out=0.0):
     """f(s) for s in [0, T] (vertical specific force) and lateral acceleration; see the module doc."""
     J = v_in + v_out + G * T
@@ -62,17 +96,20 @@ def contact_force(T, v_in, v_out, peak, rise, lat_in=0.0, lat_out=0.0):
         if j_imp < 0.6 * J:
             break
         peak *= 0.8
-    A = (J - j_imp) * math.pi / (2.0 * T)
-    B = (A / math.pi - (Mreq - m_imp) / (T * T)) * math.pi ** 3 / (math.pi ** 2 - 8.0)
-    B = max(-0.95 * A, min(0.95 * A, B))
+    # The active push carries the rest of the impulse; its centre in time is
+    # where the remaining (T - s)-moment puts it (later after a big impact).
+    centre = 1.0 - (Mreq - m_imp) / (J - j_imp) / T
+    p = _skew_for_centre(centre)
+    area = _skewed_hump(p)[0]
+    A = (J - j_imp) / (area * T)
     C = (lat_out - lat_in) * math.pi / (2.0 * T)
 
     def f(s):
         u = s / T
         x = s / rise
         imp = peak * x * math.exp(1.0 - x) if x > 0.0 else 0.0
-        sn = math.sin(math.pi * u)
-        return imp + sn * (A + B * (2.0 * u - 1.0)), C * sn
+        push = A * math.sin(math.pi * u ** p) if 0.0 < u < 1.0 else 0.0
+        return imp + push, C * math.sin(math.pi * u)
 
     return f
 
@@ -147,10 +184,10 @@ def _displacement(force, T, v0, n=400):
 
 
 def peak_after(force, T, rise):
-    """(peak f in g, time of peak in s) in the first part of a contact."""
+    """(peak f in g, time of peak in s) of the landing transient at the start of a contact."""
     best, at = 0.0, 0.0
     s = 0.0
-    stop = min(T, 6.0 * rise + 0.01)
+    stop = min(T, 2.5 * rise)  # the impact transient, not the push that follows
     while s <= stop:
         v = force(s)[0]
         if v > best:
@@ -174,8 +211,15 @@ class HopSet:
         self.hops = []
         self.drops = []
 
-    def _vary(self, x, rel):
-        return x * (1.0 + max(-2.5 * rel, min(2.5 * rel, self.b.rng.gauss(0.0, rel))))
+    def _vary(self, x, rel, limits):
+        x *= 1.0 + 2.5 * rel * math.tanh(self.b.rng.gauss(0.0, rel) / (2.5 * rel))
+        return max(limits[0], min(limits[1], x))
+
+    def _next_contact(self):
+        return self._vary(self.contact, 0.1, HOP_LIMITS[self.kind][0])
+
+    def _next_flight(self):
+        return self._vary(self.flight, 0.08, HOP_LIMITS[self.kind][1])
 
     def _impact(self):
         h = self.b.rng.uniform(*self.hardness)
@@ -198,7 +242,7 @@ class HopSet:
         dist = b.rng.uniform(0.6, 1.0)
         t = b.t
         # countermovement and first take-off
-        tf = self._vary(self.flight, 0.08)
+        tf = self._next_flight()
         v_out = G * tf / 2.0
         lat = side * dist / tf if lateral else 0.0
         T = b.rng.uniform(0.55, 0.8)
@@ -225,8 +269,8 @@ class HopSet:
                 b.add(Move(t, rise_T, dpos=(0.0, 0.0, drop)))
                 t += rise_T
                 break
-            T = self._vary(self.contact, 0.1)
-            tf = self._vary(self.flight, 0.08)
+            T = self._next_contact()
+            tf = self._next_flight()
             v_out = G * tf / 2.0
             if lateral:
                 side = -side
@@ -272,8 +316,8 @@ class HopSet:
             b.add(_flight(t, t_ff))
             t += t_ff
             v_in = v0 + G * t_ff
-            T = self._vary(self.contact, 0.1)
-            tf = self._vary(self.flight, 0.08)
+            T = self._next_contact()
+            tf = self._next_flight()
             v_out = G * tf / 2.0
             peak, rise = self._impact()
             force = contact_force(T, v_in, v_out, peak, rise)

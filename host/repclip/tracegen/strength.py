@@ -81,7 +81,8 @@ class StrengthSet:
         self.reps = []
 
     def _vary(self, x, rel=0.1):
-        return x * (1.0 + max(-0.25, min(0.25, self.b.rng.gauss(0.0, rel))))
+        # normal spread, softly limited to +/-25 % (tanh keeps every rep distinct)
+        return x * (1.0 + 0.25 * math.tanh(self.b.rng.gauss(0.0, rel) / 0.25))
 
     def _durations(self, i):
         rng = self.b.rng
@@ -120,7 +121,7 @@ class StrengthSet:
         for i in range(self.count):
             e, p, c, gap = self._durations(i)
             first, second = (c, e) if self.concentric_first else (e, c)
-            k = 1.0 + max(-0.15, min(0.15, b.rng.gauss(0.0, 0.06)))
+            k = 1.0 + 0.15 * math.tanh(b.rng.gauss(0.0, 0.06) / 0.15)
             dpos = self._scaled(self.dpos, k)
             dang = self._scaled(self.dang, k)
             if thigh_step:
