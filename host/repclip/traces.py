@@ -128,7 +128,8 @@ def _parse_header(path, lineno, text):
 def _iter(path, want_meta):
     """Yield ('meta', dict, has_gyro) once, then sample tuples."""
     try:
-        f = open(path, "r", encoding="utf-8", newline="")
+        # binary, decoded line by line, so a bad byte is reported on its own line
+        f = open(path, "rb")
     except FileNotFoundError:
         raise TraceError(path, None, "no such file", "check the path") from None
     except OSError as e:
@@ -143,7 +144,7 @@ def _iter(path, want_meta):
         try:
             for raw in f:
                 lineno += 1
-                text = raw.rstrip("\r\n")
+                text = raw.decode("utf-8").rstrip("\r\n")
                 if has_gyro is None:
                     if not text.strip():
                         continue
@@ -188,7 +189,7 @@ def _iter(path, want_meta):
                 got_row = True
                 yield (t, vals[0], vals[1], vals[2], vals[3], vals[4], vals[5])
         except UnicodeDecodeError:
-            raise TraceError(path, lineno + 1, "not UTF-8 text", "is this a trace CSV?") from None
+            raise TraceError(path, lineno, "not UTF-8 text", "is this a trace CSV?") from None
         if has_gyro is None:
             raise TraceError(path, lineno or None, "empty trace: no header line",
                              "expected '# key=value' lines, then 't_us,ax,ay,az,gx,gy,gz'")
