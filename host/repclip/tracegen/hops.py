@@ -52,10 +52,10 @@ def _impact_moments(P, tr, T):
 
 def impact_params(hardness, mount, rng):
     """(peak m/s^2, rise s) of a landing transient: hard = high and fast."""
-    peak = (3.0 + 5.0 * hardness) * G * rng.uniform(0.9, 1.1)
+    peak = (3.0 + 4.5 * hardness) * G * rng.uniform(0.9, 1.1)
     rise = (0.020 - 0.015 * hardness) * rng.uniform(0.85, 1.15)
     if mount == "thigh":
-        peak *= 1.4  # closer to the ground, less soft tissue in between
+        peak *= 1.3  # closer to the ground, less soft tissue in between
     elif mount == "implement":
         peak *= 0.7  # the arms soak some of it up
     return peak, max(0.004, rise)
@@ -168,6 +168,14 @@ def _flight(t0, T):
     return Accel(t0, t0 + T, lambda t: (0.0, 0.0, -G))
 
 
+def _limb_sway(b, t0, T):
+    """In flight the legs tuck and swing, so the clip wobbles a few mm about the
+    centre of mass: real recordings read ~0.3-1 m/s^2 in flight, not 0."""
+    rng = b.rng
+    b.add(Move(t0, T, dpos=(rng.uniform(-0.003, 0.003), rng.uniform(-0.002, 0.002), rng.uniform(-0.003, 0.003)),
+               dang=(0.0, math.radians(rng.uniform(-3.0, 3.0)), 0.0), profile="bump"))
+
+
 def _displacement(force, T, v0, n=400):
     """Vertical displacement over a phase (trapezoid velocity integration)."""
     h = T / n
@@ -253,6 +261,7 @@ class HopSet:
         for i in range(self.count):
             self.hops.append(self._label(t, tf, prev_contact))
             b.add(_flight(t, tf))
+            _limb_sway(b, t, tf)
             t += tf
             v_in = v_out
             lat_in = lat
@@ -327,6 +336,7 @@ class HopSet:
             t += T
             self.hops.append(self._label(t, tf, T))
             b.add(_flight(t, tf))
+            _limb_sway(b, t, tf)
             t += tf
             peak, rise = self._impact()
             T = rng.uniform(0.35, 0.6)

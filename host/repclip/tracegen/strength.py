@@ -27,12 +27,13 @@ from repclip.tracegen.motion import Move
 CONCENTRIC_FIRST = ("step_up", "kb_deadlift")
 
 # (kind, mount): first-stroke displacement ranges (m) dz, dx and rotation ranges (deg) pitch, roll, yaw.
-# Signs: x forward, z up, pitch + = leaning / flexing forward.
+# Signs: x forward, z up, pitch + = leaning / flexing forward. Pelvis tilt and thigh
+# flexion ranges are in line with the CMU pelvis and thigh recordings (tests' realdata).
 STROKES = {
-    ("squat", "waist"): ((-0.5, -0.35), (-0.12, -0.05), (15, 30), (0, 0), (0, 0)),
+    ("squat", "waist"): ((-0.5, -0.35), (-0.12, -0.05), (25, 45), (0, 3), (0, 3)),
     ("squat", "thigh"): ((-0.35, -0.25), (-0.12, -0.06), (75, 100), (0, 3), (0, 3)),
     ("squat", "implement"): ((-0.5, -0.38), (0.02, 0.06), (8, 15), (0, 2), (0, 3)),
-    ("split_squat", "waist"): ((-0.35, -0.25), (-0.04, -0.01), (5, 12), (0, 3), (0, 3)),
+    ("split_squat", "waist"): ((-0.35, -0.25), (-0.04, -0.01), (6, 18), (0, 3), (0, 3)),
     ("split_squat", "thigh"): ((-0.3, -0.2), (-0.05, 0.0), (45, 60), (0, 4), (0, 4)),
     ("split_squat", "implement"): ((-0.38, -0.28), (0.0, 0.03), (3, 8), (0, 3), (0, 3)),
     ("step_up", "waist"): ((0.3, 0.45), (0.25, 0.35), (0, 0), (0, 4), (0, 4)),
@@ -134,14 +135,14 @@ class StrengthSet:
             rep = {"start_us": us(t)}
             b.add(Move(t, first, dpos, dang))
             if self.kind == "step_up" and b.mount == "waist":
-                b.add(Move(t, first, dang=(0.0, math.radians(b.rng.uniform(10, 20)), 0.0), profile="bump"))
+                b.add(Move(t, first, dang=(0.0, math.radians(b.rng.uniform(18, 30)), 0.0), profile="bump"))
             t += first
             rep["bottom_us"] = us(t)
             t += p
             rep["rise_us"] = us(t)
             b.add(Move(t, second, self._scaled(dpos, -1.0), self._scaled(dang, -1.0)))
             if self.kind == "step_up" and b.mount == "waist":
-                b.add(Move(t, second, dang=(0.0, math.radians(b.rng.uniform(8, 15)), 0.0), profile="bump"))
+                b.add(Move(t, second, dang=(0.0, math.radians(b.rng.uniform(10, 20)), 0.0), profile="bump"))
             t += second
             rep["end_us"] = us(t)
             rep["depth_cm"] = round(abs(dpos[2]) * 100.0, 1)
