@@ -1,6 +1,7 @@
 """The committed generated suite: every kind, mount, noise level and ODR, small enough for git.
 
     python -m repclip.tracegen.suite [OUTDIR]      # default tests/traces/gen
+    python -m repclip.tracegen.suite --bench       # generation speed per kind (prints numbers)
 
 rewrites every trace and labels file from SUITE; the output is byte-identical
 on every run (tests/engine/test_tracegen.py checks one). Benchmarks take SUITE
@@ -104,11 +105,31 @@ def default_outdir():
     return root / "tests" / "traces" / "gen"
 
 
+def bench(odr_hz=208.0, seeds=3):
+    """Print CPU seconds per 30 s of generated trace, per kind (medium noise, all mounts)."""
+    import time
+    from repclip.tracegen import KINDS, MOUNTS
+    print("%-16s %10s %12s" % ("kind", "trace s", "s per 30 s"))
+    for kind in KINDS:
+        trace_s = cpu_s = 0.0
+        for mount in MOUNTS:
+            for seed in range(seeds):
+                t0 = time.process_time()
+                meta, samples, labels = generate(kind, mount=mount, odr_hz=odr_hz, reps=5, seed=seed,
+                                                 duration_s=30.0)
+                cpu_s += time.process_time() - t0
+                trace_s += float(meta["duration_s"])
+        print("%-16s %10.0f %12.3f" % (kind, trace_s, cpu_s * 30.0 / trace_s))
+    return 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0
+    if argv and argv[0] == "--bench":
+        return bench()
     outdir = pathlib.Path(argv[0]) if argv else default_outdir()
     outdir.mkdir(parents=True, exist_ok=True)
     total = 0
