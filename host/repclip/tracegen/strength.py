@@ -47,6 +47,17 @@ STROKES = {
     ("kb_deadlift", "implement"): ((0.45, 0.6), (0.0, 0.05), (-6, 6), (0, 4), (0, 6)),
 }
 
+# A minimum-jerk stroke of travel d in T peaks at 5.77 d / T^2. Feet on the
+# ground cannot decelerate a rise faster than gravity, and nobody does more
+# than about half of that: explosive strokes stretch to stay under it.
+MAX_STROKE_ACCEL = 0.5 * 9.80665
+MINJERK_PEAK = 10.0 / math.sqrt(3.0)
+
+
+def least_stroke_s(travel_m):
+    return math.sqrt(MINJERK_PEAK * abs(travel_m) / MAX_STROKE_ACCEL)
+
+
 # Where the implement is held for each lift (pick-up height from the floor, m).
 HOLD_HEIGHT = {"squat": 1.1, "split_squat": 0.75, "step_up": 1.1, "sldl": 0.7}
 
@@ -125,6 +136,9 @@ class StrengthSet:
             k = 1.0 + 0.15 * math.tanh(b.rng.gauss(0.0, 0.06) / 0.15)
             dpos = self._scaled(self.dpos, k)
             dang = self._scaled(self.dang, k)
+            least = least_stroke_s(dpos[2])
+            first = max(first, least)
+            second = max(second, least)
             if thigh_step:
                 # lead foot onto the box: the thigh lifts before the body rises
                 T = b.rng.uniform(0.5, 0.7)
