@@ -172,8 +172,14 @@ def _limb_sway(b, t0, T):
     """In flight the legs tuck and swing, so the clip wobbles a few mm about the
     centre of mass: real recordings read ~0.3-1 m/s^2 in flight, not 0."""
     rng = b.rng
-    b.add(Move(t0, T, dpos=(rng.uniform(-0.003, 0.003), rng.uniform(-0.002, 0.002), rng.uniform(-0.003, 0.003)),
-               dang=(0.0, math.radians(rng.uniform(-3.0, 3.0)), 0.0), profile="bump"))
+    # a bump of travel d over T peaks at 24 d / T^2: pick the acceleration, derive d
+    d = T * T / 24.0
+
+    def amp():
+        return rng.uniform(0.15, 0.6) * rng.choice((-1.0, 1.0)) * d
+
+    b.add(Move(t0, T, dpos=(amp(), amp(), amp()), dang=(0.0, math.radians(rng.uniform(-3.0, 3.0)), 0.0),
+               profile="bump"))
 
 
 def _displacement(force, T, v0, n=400):
