@@ -507,3 +507,14 @@ def test_cli_bad_options_are_usage_errors_without_traceback(tmp_path, args, word
     for w in words:
         assert w in res.output, res.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_repclip_tracegen_runs_from_the_main_command(tmp_path):
+    from repclip.cli import main
+    out = tmp_path / "walk.csv"
+    res = CliRunner().invoke(main, ["tracegen", "--kind", "walk", "--duration", "10", "--odr", "26", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "no reps, no hops" in res.output
+    labels = read_labels(out)
+    assert labels["rep_count"] == 0 and labels["hop_count"] == 0
+    assert abs(read_trace(out).duration_s - 10.0) < 0.5
