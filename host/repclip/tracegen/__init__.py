@@ -17,10 +17,11 @@ semantics: docs/traces.md.
 
 import random
 
-from repclip.traces import labels_path, write_trace
+from repclip.traces import labels_path, write_trace  # noqa: F401 (labels_path: for callers)
 from repclip.tracegen import sensor
 from repclip.tracegen.context import Builder
 from repclip.tracegen.hops import HopSet
+from repclip.tracegen.motion import Timeline
 from repclip.tracegen.strength import CONCENTRIC_FIRST, HOLD_HEIGHT, StrengthSet
 
 STRENGTH_KINDS = ("squat", "split_squat", "step_up", "sldl", "kb_deadlift")
@@ -221,7 +222,6 @@ def generate(kind, mount="waist", odr_hz=208.0, reps=5, tempo="3-1-1", noise="me
                 labels["drops"] = hs.drops
         _lead_out(b, o, kind)
     b.finish()
-    from repclip.tracegen.motion import Timeline
     timeline = Timeline(b.comps, b.t)
     timing_rng = _stream(seed, "timing")
     odr_error = o["odr_error"]

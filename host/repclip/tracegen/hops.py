@@ -23,7 +23,7 @@ reversed in every contact; drop jumps start with a step off a box.
 
 import math
 
-from repclip.tracegen.motion import (G, STEP_IMPACT, Accel, Move, Oscillation, minjerk)
+from repclip.tracegen.motion import G, STEP_IMPACT, Accel, Move, minjerk
 
 # kind: (contact s range, flight s range, landing hardness range 0..1) of a set's typical hop
 HOP_PARAMS = {
