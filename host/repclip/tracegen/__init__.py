@@ -195,6 +195,8 @@ def generate(kind, mount="waist", odr_hz=208.0, reps=5, tempo="3-1-1", noise="me
     reps is the number of repetitions, or of hops/jumps for hop kinds (ignored
     for walk). opts: see OPTIONS. Raises TracegenError on bad arguments.
     """
+    if tempo is None or (isinstance(tempo, str) and not tempo.strip()):
+        tempo = "3-1-1"  # no target given: the usual one
     odr, o = _check(kind, mount, odr_hz, reps, tempo, noise, seed, opts)
     motion_rng = _stream(seed, "motion")
     if o["walk_before"] is None:

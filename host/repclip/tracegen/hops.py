@@ -253,7 +253,7 @@ class HopSet:
         b = self.b
         lateral = self.kind == "lateral_bounds"
         side = 1.0 if b.rng.random() < 0.5 else -1.0
-        dist = b.rng.uniform(0.6, 1.0)
+        dist = b.rng.uniform(0.4, 0.8)  # sideways per bound: reversing it in a contact takes ~1-2 g
         t = b.t
         # countermovement and first take-off
         tf = self._next_flight()
