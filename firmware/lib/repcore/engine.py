@@ -4,14 +4,19 @@
     ev = eng.feed(t_us, ax, ay, az, gx, gy, gz)   # Rep, Hop or None
     ev = eng.finish()                             # repeat until None
 
+exercise= (optional) names the lift, e.g. "goblet_squat" or
+"kettlebell_deadlift": lifts from the bottom (repcore.strength.CONCENTRIC_FIRST)
+start with the up stroke; without it the set's first stroke decides.
+
 The engine owns the clock: it measures the sample period (a slow integer
 average, so jitter does not move it), treats a jump of more than
 GAP_PERIODS periods (or GAP_MIN_US) as a gap (the detector closes what it
 can and restarts its motion state), and drops samples that go back in time.
 The detectors (repcore.strength, repcore.hops) derive all their filter
 coefficients from the actual step, so any rate from 12.5 to 833 Hz works.
-Strength runs on block means of ~20 ms (4 samples at 208 Hz): people lift
-at a few Hz, and on the board that keeps the per-sample cost to a few adds.
+Strength runs on block means of ~35 ms (7 samples at 208 Hz): people lift
+at a few Hz, and on the board that keeps the per-sample cost to a few adds
+(and the whole strength path within its MicroPython fuel budget).
 Hops run on every sample, because flight time is measured to the sample.
 """
 
@@ -24,7 +29,7 @@ from repcore.tempo import DEFAULT_TOLERANCE_MS, parse_tempo
 GAP_PERIODS = const(4)
 GAP_MIN_US = const(60000)
 _DEFAULT_PERIOD_US = const(4808)  # 208 Hz until measured
-_BLOCK_US = const(20000)  # strength: samples are averaged in blocks of about this length
+_BLOCK_US = const(35000)  # strength: samples are averaged in blocks of about this length
 
 
 class EngineError(ValueError):
@@ -33,7 +38,7 @@ class EngineError(ValueError):
 
 class Engine:
     def __init__(self, mode=MODE_STRENGTH, mount="waist", tempo=None,
-                 tolerance_ms=DEFAULT_TOLERANCE_MS, odr_hz=None):
+                 tolerance_ms=DEFAULT_TOLERANCE_MS, odr_hz=None, exercise=None):
         if mode not in MODES:
             raise EngineError("mode %r: use one of %s" % (mode, ", ".join(MODES)))
         if mount not in MOUNTS:
@@ -44,13 +49,14 @@ class Engine:
         self.mount = mount
         self.tempo = parse_tempo(tempo, tolerance_ms) if isinstance(tempo, str) else tempo
         self.odr_hz = odr_hz
+        self.exercise = exercise  # optional: which lift (its first stroke goes up or down)
         if mode == MODE_HOPS:
             from repcore.hops import HopDetector
             self.det = HopDetector()
             self._hops = True
         else:
             from repcore.strength import StrengthDetector
-            self.det = StrengthDetector(mount, self.tempo)
+            self.det = StrengthDetector(mount, self.tempo, exercise)
             self._hops = False
         self.reset()
 
@@ -97,6 +103,7 @@ class Engine:
         else:
             # Strength moves at a few Hz: average blocks of samples (~20 ms) and
             # run the detector once per block; per sample this is three adds.
+            # (The block's last gyro sample turns the gravity estimate: rotation is smooth.)
             n = self.n + 1
             if n < self.decim:
                 self.n = n

@@ -15,6 +15,10 @@ reading puts zero on the same slope (at low rates that sample is already ~0 g). 
 MIN_FLIGHT_US..MAX_FLIGHT_US (walking and running never reach free fall at
 the hip for long; a dropped device falls longer).
 
+A flight that starts without a push above PUSH_G in the PUSH_WINDOW_US
+before it is a drop (stepping off a box): its landing starts the contact
+of the jump that follows (drop-jump contact time and RSI) but is no hop.
+
 Landing: the peak |a| within LANDING_WINDOW_US after touch-down (or until the
 next take-off), and the loading rate peak_g / time from touch-down to peak.
 Softness grades (docs/engine.md explains the literature behind them):
@@ -29,11 +33,15 @@ from repcore.events import G, HARD, MODERATE, SOFT, Hop
 FREE_FALL_G = 0.4
 RAMP_G = 1.0  # second level on the force ramp, for the extrapolation to 0 g
 MAX_EXTRAP_US = const(25000)  # a ramp slower than this is not a clean edge: keep the crossing
-MIN_FLIGHT_US = const(100000)  # 1.2 cm jump: anything shorter is a jolt
+MIN_FLIGHT_US = const(100000)  # 1.2 cm jump: anything shorter is a jolt (or a thigh's swing) ...
+_SLOW_PERIOD_US = const(25000)  # ... but below 40 Hz the sensor's averaging over a period
+# blurs both edges of a short flight: there the minimum is one period less
 MAX_FLIGHT_US = const(1200000)  # 1.77 m jump: longer is a dropped device
 MAX_CONTACT_US = const(2000000)  # longer ground time starts a new series (no contact/RSI)
 LANDING_WINDOW_US = const(250000)
-MIN_RISE_US = const(2000)  # loading-rate floor: one peak sample right at touch-down
+MIN_RISE_US = const(2000)
+PUSH_G = 1.3  # a hop's take-off follows a push (or a rebound) above this ...
+PUSH_WINDOW_US = const(400000)  # ... within this long; a step off a box has none  # loading-rate floor: one peak sample right at touch-down
 
 SOFT_PEAK_G = 3.0
 SOFT_RATE_G_S = 40.0
@@ -42,6 +50,7 @@ HARD_RATE_G_S = 100.0
 
 _FF = FREE_FALL_G * G
 _RAMP = RAMP_G * G
+_PUSH = PUSH_G * G
 _EXTRAP_K = FREE_FALL_G / (RAMP_G - FREE_FALL_G)  # zero lies this many ramp spans beyond 0.4 g
 
 
@@ -92,6 +101,9 @@ class HopDetector:
         self.landing = False  # a landing window is open
         self.l_takeoff = self.l_touchdown = 0
         self.l_contact = None
+        self.t_push = -PUSH_WINDOW_US - 1  # last ground reading above PUSH_G
+        self.drop = False  # the current flight began without a push
+        self.l_drop = False
         self.l_peak = 0.0
         self.l_peak_t = 0
 
@@ -109,7 +121,8 @@ class HopDetector:
                 flight = td - self.takeoff
                 self.phase = "ground"
                 self.phase_start_us = td
-                if MIN_FLIGHT_US <= flight <= MAX_FLIGHT_US:
+                least = MIN_FLIGHT_US - dt if dt > _SLOW_PERIOD_US else MIN_FLIGHT_US
+                if least <= flight <= MAX_FLIGHT_US:
                     self._open_landing(td, t, amag)
                     self.td_lo = td
                     self.td_t = t_prev  # the last free-fall sample bounds the extrapolation
@@ -119,6 +132,8 @@ class HopDetector:
                 elif flight > MAX_FLIGHT_US:
                     self.last_touchdown = None
             return
+        if amag >= _PUSH:
+            self.t_push = t
         if amag >= _RAMP:
             self.t_ramp = -1
             if self.td_lo >= 0:
@@ -141,6 +156,8 @@ class HopDetector:
                 here = t + int(span * amag / (_RAMP - _FF))
                 to = zero if zero < here else here
             self.takeoff = to
+            # No push before it: a step off a box (the drop of a drop jump), not a hop.
+            self.drop = to - self.t_push > PUSH_WINDOW_US
             self.phase = "flight"
             self.phase_start_us = to
             return
@@ -177,12 +194,15 @@ class HopDetector:
         self.l_takeoff = self.takeoff
         self.l_touchdown = td
         self.l_contact = contact
+        self.l_drop = self.drop
         self.l_peak = amag
         self.l_peak_t = t
         self.last_touchdown = td
 
     def _close_landing(self):
         self.landing = False
+        if self.l_drop:
+            return  # a drop lands (its touch-down starts the next contact) but is no hop
         peak_g = self.l_peak / G
         rise = self.l_peak_t - self.l_touchdown
         if rise < MIN_RISE_US:

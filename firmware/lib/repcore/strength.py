@@ -17,6 +17,9 @@ fail that), confirmed MERGE_US after the second stroke stops (a sticking
 point that splits a stroke in two is merged back).
 """
 
+import math
+from array import array
+
 from repcore.compat import const
 from repcore.events import Rep
 from repcore.filters import alpha, onset_us, stop_us
@@ -27,16 +30,23 @@ _LEAK_TAU_US = const(2000000)  # velocity leak between strokes: bounds drift fro
 _RATE_TAU_US = const(60000)  # thigh angular rate low-pass
 _QUIET_TAU_US = const(150000)  # stillness judged on this slower average
 _QUIET_US = const(300000)  # still this long -> zero-velocity update, fast g learning
-_G_REST_TAU_US = const(1000000)  # g follows the sensor at rest ...
-_G_SLOW_TAU_US = const(16000000)  # ... and slowly otherwise (a rep's net acceleration is zero)
-_G_SNAP_US = const(500000)  # g snapshots this far apart, to undo learning at a slow onset
+_ZUPT_SHARE = 0.5  # ... and a stroke slower than this share of its peak speed has ended
+_QUIET_LAG_US = const(100000)  # stillness is seen this long after it begins (slow average)
+_G_QUIET_US = const(300000)  # g is learned only after this long still (plus the delay)
+_G_REST_TAU_US = const(5000000)  # g follows the sensor at rest, slowly ...
+_G_FIRST_TAU_US = const(200000)  # ... but quickly at the first rest of a stream
+_G_INIT_BLOCKS = const(12)  # g starts as the mean of the first blocks of a stream
+_G_DELAY = const(32)  # g learns from the reading this many blocks ago (~1 s at 208 Hz)
 _MAX_REP_HALF_US = const(4000000)  # g stays frozen this long after a lead stroke
 _EXTRAP_US = const(600000)  # onset/stop extrapolation never exceeds this
 _MERGE_US = const(350000)  # strokes closer than this in the same direction are one stroke
-_MAX_STROKE_US = const(12000000)  # longer than this is drift, not a stroke
+_MAX_STROKE_US = const(6000000)  # longer than this is drift, not a stroke
 _MAX_PAIR_GAP_US = const(10000000)  # longest pause between the two halves of a rep
 _REF_TAU_US = const(2000000)  # thigh standing reference adapts this slowly
-_QUIET_W2 = 0.04  # (rad/s)^2: gyro below 0.2 rad/s counts as still
+_DIR_TAU_US = const(3000000)  # gravity direction: the gyro carries it, the accelerometer corrects drift
+_DIR_REST_TAU_US = const(300000)  # ... quickly while still
+_DIR_FAR2 = 0.005  # gyro and accelerometer directions more than ~4 degrees apart: reset
+_QUIET_W2 = 0.02  # (rad/s)^2: gyro below 0.14 rad/s (8 deg/s) counts as still
 
 # Per mount: speed to start a stroke, floor of the stop speed, least stroke size.
 # waist/implement in m/s and m, thigh in deg/s and degrees.
@@ -47,26 +57,49 @@ _LIMITS = {
     "thigh": (12.0, 6.0, 15.0),
 }
 _QUIET_A = 0.08  # m/s^2: below this the hip is still or moving at constant speed
+_QUIET_E2 = 0.0064  # (m/s^2)^2: fv varies less than 0.08 m/s^2 beyond the noise ...
+_QUIET_NOISE_K = 4.0  # ... whose floor (variance) is this many times the tracked low percentile
+_QUIET_MEAN_TAU_US = const(1000000)  # fv's local mean, for its variation
+_NOISE_DOWN_TAU_US = const(500000)  # noise floor follows quiet spells quickly ...
+_NOISE_UP_TAU_US = const(8000000)  # ... and motion only slowly
+_GYRO_BIAS_TAU_US = const(2000000)  # gyro bias learned at rest
 _QUIET_A2 = 0.16
 _BALANCE = 0.45  # the smaller half of a rep must cover this share of the larger
 _BALANCE_IMPLEMENT = 0.3
 
 
+# Lifts that start at the bottom: the first stroke of a rep goes up.
+CONCENTRIC_FIRST = ("step_up", "kettlebell_deadlift", "kb_deadlift", "deadlift", "trap_bar_deadlift",
+                    "box_step_up", "lateral_step_up")
+
+
+def lead_for(exercise):
+    """+1 (up first) for lifts from the bottom, -1 (down first) for the rest, 0 when unknown."""
+    if not exercise:
+        return 0
+    return 1 if exercise in CONCENTRIC_FIRST else -1
+
+
 class StrengthDetector:
     """Feeds on samples, queues Rep events in self.out (the engine drains it)."""
 
-    def __init__(self, mount="waist", tempo=None):
+    def __init__(self, mount="waist", tempo=None, exercise=None):
         self.mount = mount
+        # The prescribed exercise tells which way a rep starts; without it the
+        # first stroke of the set decides (a set-up hinge to a bell on the
+        # floor then counts as the first half of a rep).
+        self.lead_hint = lead_for(exercise)
         self.angular = mount == "thigh"
         self.v_on, self.v_end_min, self.d_min = _LIMITS[mount]
         self.tempo = tempo
         # A bar or bell held in the hand turns and swings: its |a| carries
         # offsets a clean integration cannot survive, so its velocity is
         # high-passed within strokes too (counts stay robust, timing coarser).
-        self.stroke_leak_us = _IMPLEMENT_LEAK_TAU_US if mount == "implement" else 0
+        self.stroke_leak_us = 0
         # The high-pass shrinks long strokes more than short ones: looser balance there.
         self.balance = _BALANCE_IMPLEMENT if mount == "implement" else _BALANCE
         self.out = []
+        self.g_ring = array("f", [G] * _G_DELAY)  # fixed storage: no allocation per block
         self.tilt = TiltAngle() if self.angular else None
         self.feed = self._feed_angular if self.angular else self._feed_linear
         self.period_c = 0
@@ -76,11 +109,14 @@ class StrengthDetector:
         # Start from standard gravity (a stream may begin mid-movement) and
         # learn the sensor's own reading mostly while standing still.
         self.g = G
+        self.has_gyro = False  # set once any gyro reading is non-zero
+        self.ux = self.uy = 0.0
+        self.uz = 1.0
         if self.tilt is not None:
             self.tilt.reset()
         del self.out[:]
         self.count = 0
-        self.lead = 0  # +1 up-first, -1 down-first, 0 unknown yet
+        self.lead = self.lead_hint  # +1 up-first, -1 down-first, 0 unknown yet
         self.has_p = False  # first half of a rep (a lead stroke) is waiting
         self.has_q = False  # second half is waiting for its confirmation
         self.p_start = self.p_end = self.q_start = self.q_end = 0
@@ -93,8 +129,18 @@ class StrengthDetector:
         """Forget the motion state (start of stream or after a gap), keep the reps."""
         self.a_lp = 0.0
         self.a_q = 0.0
-        self.g_old = self.g_mid = self.g
-        self.g_snap_us = -_G_SNAP_US
+        self.w2_lp = 0.0
+        self.fv_m = self.g
+        self.e2 = 0.0
+        self.nf = 1.0
+        self.bx = self.by = self.bz = 0.0
+        self.g_set = False
+        self.g_first = False
+        self.g_seen = 0
+        for k in range(_G_DELAY):
+            self.g_ring[k] = self.g
+        self.g_i = 0
+        self.have_dir = False
         self.v = 0.0
         self.x = 0.0
         self.x_prev = None
@@ -116,64 +162,159 @@ class StrengthDetector:
         self.dts_c = period * 1e-6
         self.k_lp = alpha(period, _LP_TAU_US)
         self.k_q = alpha(period, _QUIET_TAU_US)
+        self.k_m = alpha(period, _QUIET_MEAN_TAU_US)
+        self.k_nf_down = alpha(period, _NOISE_DOWN_TAU_US)
+        self.k_nf_up = alpha(period, _NOISE_UP_TAU_US)
+        self.k_gb = alpha(period, _GYRO_BIAS_TAU_US)
         self.k_rest = alpha(period, _G_REST_TAU_US)
-        self.k_slow = alpha(period, _G_SLOW_TAU_US)
+        self.k_first = alpha(period, _G_FIRST_TAU_US)
+        # still long enough that the queued reading was taken at rest too
+        self.g_quiet_us = _G_QUIET_US + _G_DELAY * period
         self.k_rate = alpha(period, _RATE_TAU_US)
+        self.k_dir = alpha(period, _DIR_TAU_US)
+        self.k_dir_rest = alpha(period, _DIR_REST_TAU_US)
         self.leak_idle = period / _LEAK_TAU_US
         self.leak_stroke = period / self.stroke_leak_us if self.stroke_leak_us else 0.0
 
     def _feed_linear(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
-        """Waist / implement: |a| - g integrated; kept lean, it runs at 208 Hz on the board."""
+        """Waist / implement: vertical acceleration along the tracked gravity direction, integrated."""
         if period != self.period_c:
             self._coeffs(period)
+        dts = dt * 1e-6
         moving = self.moving
-        v = self.v
         quiet = self.quiet_us
+        if gyro2 > 0.0:
+            self.has_gyro = True
+        if not self.have_dir:
+            # First block of a stream: the accelerometer's direction is down.
+            n = amag if amag > 0.0 else 1.0
+            self.ux, self.uy, self.uz = ax / n, ay / n, az / n
+            self.have_dir = True
+        if self.has_gyro:
+            # Gravity direction in the sensor frame: turned by the gyro (a
+            # world-fixed vector seen from a body turning at w changes at u x w),
+            # pulled slowly toward the accelerometer's direction (gyro drift).
+            ux, uy, uz = self.ux, self.uy, self.uz
+            cx = uy * gz - uz * gy
+            cy = uz * gx - ux * gz
+            cz = ux * gy - uy * gx
+            ux += cx * dts
+            uy += cy * dts
+            uz += cz * dts
+            if 5.9 < amag < 13.7:
+                ex = ax / amag - ux
+                ey = ay / amag - uy
+                ez = az / amag - uz
+                k = self.k_dir
+                if ex * ex + ey * ey + ez * ez > _DIR_FAR2:
+                    # The gyro has wandered off (or disagrees with the
+                    # accelerometer): fall back on the accelerometer's direction,
+                    # which makes fv = |a|, the orientation-free estimate.
+                    k = 1.0
+                elif quiet > _QUIET_US:
+                    k = self.k_dir_rest  # at rest: correct quickly
+                ux += ex * k
+                uy += ey * k
+                uz += ez * k
+            n = math.sqrt(ux * ux + uy * uy + uz * uz)
+            ux /= n
+            uy /= n
+            uz /= n
+            self.ux, self.uy, self.uz = ux, uy, uz
+            # Along the vertical, linear accelerations across it drop out.
+            fv = ax * ux + ay * uy + az * uz
+        else:
+            fv = amag  # no gyro: |a| is the best orientation-free vertical
+        # g (with the sensor's scale and bias) is learned at rest, from the
+        # reading of _G_DELAY blocks ago: the first second of a slow stroke is
+        # as quiet as rest, and by the time the stroke is seen, what it would
+        # have taught is still in the queue. Fast at the first rest of a stream,
+        # then slowly.
+        if self.g_seen < _G_INIT_BLOCKS:
+            # First readings of a stream: their mean, the sensor's own 1 g
+            # (scale error and bias included), is a better start than standard
+            # gravity, moving or not.
+            if 5.9 < fv < 13.7:
+                n = self.g_seen + 1
+                self.g_seen = n
+                g = self.g + (fv - self.g) / n
+                self.g = self.fv_m = g
+                for k in range(_G_DELAY):
+                    self.g_ring[k] = g
+        ring = self.g_ring
+        i = self.g_i
+        fv_old = ring[i]
+        ring[i] = fv
+        i += 1
+        self.g_i = i if i < _G_DELAY else 0
         g = self.g
-        if moving == 0 and 5.9 < amag < 13.7:  # free fall and impacts are not gravity
-            # Learn g fast at rest, slowly otherwise, not at all mid-rep (the
-            # net acceleration of a half rep is not zero).
-            if self.has_p and t - self.p_end < _MAX_REP_HALF_US:
-                pass
-            elif quiet > _QUIET_US and -0.05 < v < 0.05:
-                g += (amag - g) * self.k_rest
+        if moving == 0 and quiet > self.g_quiet_us and 5.9 < fv_old < 13.7:
+            if self.g_set:
+                g += (fv_old - g) * self.k_rest
             else:
-                g += (amag - g) * self.k_slow
+                g += (fv_old - g) * self.k_first
+                self.g_first = True
             self.g = g
-        av = amag - g
+        elif self.g_first:
+            self.g_set = True  # the first rest is over: slow learning from now on
+        av = fv - g
         a = self.a_lp
         a += (av - a) * self.k_lp
         self.a_lp = a
-        dts = dt * 1e-6
+        v = self.v
         v += a * dts
         if moving == 0:
             v -= v * self.leak_idle  # between strokes: drift fades
         else:
             v -= v * self.leak_stroke  # within a stroke: only for the implement
         x = self.x + v * dts
-        # Stillness on a slower average, so sensor noise at low rates does not hide it.
+        # Stillness on a slower average, so sensor noise at low rates does not
+        # hide it; measured against fv's own local mean (not g, which may not
+        # be learned yet), and on the gyro less its bias learned at rest.
+        m = self.fv_m
+        m += (fv - m) * self.k_m
+        self.fv_m = m
         q = self.a_q
-        q += (av - q) * self.k_q
+        q += (fv - m - q) * self.k_q
         self.a_q = q
-        if -_QUIET_A < q < _QUIET_A and -_QUIET_A < a < _QUIET_A2 and gyro2 < _QUIET_W2:
+        wx = gx - self.bx
+        wy = gy - self.by
+        wz = gz - self.bz
+        w2 = self.w2_lp
+        w2 += (wx * wx + wy * wy + wz * wz - w2) * self.k_q
+        self.w2_lp = w2
+        if -_QUIET_A < q < _QUIET_A and w2 < _QUIET_W2:
+            if quiet > _QUIET_US:
+                k = self.k_gb
+                self.bx += wx * k
+                self.by += wy * k
+                self.bz += wz * k
             quiet += dt
-            if quiet > _QUIET_US and -0.1 < v < 0.1:
+            if quiet > _QUIET_US:
                 if moving == 0:
-                    v = 0.0  # zero-velocity update
+                    # No zero-velocity update here: the first second of a slow
+                    # stroke is as quiet as rest to an accelerometer. The idle
+                    # leak removes drift instead.
+                    pass
                 elif (x - self.s_x0) * moving < self.d_min:
                     # A "stroke" creeping along while the body is still is drift.
                     self.moving = moving = 0
+                    self.armed = True
+                    v = 0.0
                     self._set_phase(t)
+                elif v * moving < self.s_peak * _ZUPT_SHARE:
+                    # Still and slowing, though the integrated speed has not
+                    # come down (drift): the stroke ended when the stillness
+                    # began. (At full speed, stillness of the accelerometer is
+                    # the constant-speed middle of a slow stroke.)
+                    self._end_stroke(t - quiet + _QUIET_LAG_US, x, 0.0, 0.0)
+                    moving = 0
+                    v = 0.0
         else:
             quiet = 0
         self.quiet_us = quiet
         self.v = v
         self.x = x
-        if t - self.g_snap_us > _G_SNAP_US:
-            # g as it was 0.5-1 s ago, restored when a slow stroke turns out to have begun
-            self.g_old = self.g_mid
-            self.g_mid = g
-            self.g_snap_us = t
         self._track(t, x, v, a, moving)
 
     def _feed_angular(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
@@ -234,8 +375,12 @@ class StrengthDetector:
             if s < v_end:
                 self._end_stroke(t, x, s, a)
             elif t - self.s_start > _MAX_STROKE_US:
+                # Longer than any lift's stroke: drift from a wrong g. Start
+                # over from rest and learn g afresh at the next stillness.
                 self.moving = 0
                 self.armed = False
+                self.v = 0.0
+                self.g_set = False
                 self._set_phase(t)
         if self.has_q and self.moving == 0 and t - self.q_end > _MERGE_US:
             self._finalize()
@@ -244,9 +389,6 @@ class StrengthDetector:
 
     def _start_stroke(self, t, x, v, a):
         d = 1 if v > 0 else -1
-        # The slow start of this stroke looked like rest to the g estimate: undo that.
-        if not self.angular:
-            self.g = self.g_old
         start = onset_us(t, v, a, _EXTRAP_US)
         if start < self.s_start:
             start = self.s_start
