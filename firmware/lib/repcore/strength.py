@@ -39,6 +39,8 @@ _G_INIT_BLOCKS = const(12)  # g starts as the mean of the first blocks of a stre
 _G_DELAY = const(32)  # g learns from the reading this many blocks ago (~1 s at 208 Hz)
 _MAX_REP_HALF_US = const(4000000)  # g stays frozen this long after a lead stroke
 _EXTRAP_US = const(600000)  # onset/stop extrapolation never exceeds this
+_STOP_SHARE_NUM = const(3)  # stop extrapolation <= 3/20 of the stroke so far
+_STOP_SHARE_DEN = const(20)
 _MERGE_US = const(350000)  # strokes closer than this in the same direction are one stroke
 _MAX_STROKE_US = const(6000000)  # longer than this is drift, not a stroke
 _MAX_PAIR_GAP_US = const(10000000)  # longest pause between the two halves of a rep
@@ -402,7 +404,10 @@ class StrengthDetector:
     def _end_stroke(self, t, x, s, a):
         d = self.moving
         self.last_dir = d
-        end = stop_us(t, s, a, _EXTRAP_US)
+        # A smooth stroke slows below 15 % of its peak speed in its last ~11 %:
+        # the extrapolation to rest never reaches further than that.
+        lim = (t - self.s_start) * _STOP_SHARE_NUM // _STOP_SHARE_DEN
+        end = stop_us(t, s, a, lim if lim < _EXTRAP_US else _EXTRAP_US)
         disp = (x - self.s_x0) * d + s * (end - t) * 1e-6 / 3.0
         self.moving = 0
         self.armed = False
