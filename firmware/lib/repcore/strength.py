@@ -53,6 +53,11 @@ _QUIET_W2 = 0.02  # (rad/s)^2: gyro below 0.14 rad/s (8 deg/s) counts as still
 # Per mount: speed to start a stroke, floor of the stop speed, least stroke size.
 # waist/implement in m/s and m, thigh in deg/s and degrees.
 _IMPLEMENT_LEAK_TAU_US = const(300000)
+_I_G_REST_TAU_US = const(1000000)  # implement: g follows the sensor at rest ...
+_I_G_SLOW_TAU_US = const(16000000)  # ... and slowly otherwise
+_I_G_SNAP_US = const(500000)  # g snapshots, to undo learning at a slow onset
+_I_QUIET_W2 = 0.04  # (rad/s)^2 implement stillness: a hand is never as still as a hip
+_I_QUIET_A2 = 0.16
 _LIMITS = {
     "waist": (0.05, 0.025, 0.08),
     "implement": (0.06, 0.03, 0.08),
@@ -97,13 +102,18 @@ class StrengthDetector:
         # A bar or bell held in the hand turns and swings: its |a| carries
         # offsets a clean integration cannot survive, so its velocity is
         # high-passed within strokes too (counts stay robust, timing coarser).
-        self.stroke_leak_us = 0
+        self.stroke_leak_us = _IMPLEMENT_LEAK_TAU_US if mount == "implement" else 0
         # The high-pass shrinks long strokes more than short ones: looser balance there.
         self.balance = _BALANCE_IMPLEMENT if mount == "implement" else _BALANCE
         self.out = []
         self.g_ring = array("f", [G] * _G_DELAY)  # fixed storage: no allocation per block
         self.tilt = TiltAngle() if self.angular else None
-        self.feed = self._feed_angular if self.angular else self._feed_linear
+        if self.angular:
+            self.feed = self._feed_angular
+        elif mount == "implement":
+            self.feed = self._feed_implement
+        else:
+            self.feed = self._feed_linear
         self.period_c = 0
         self.reset()
 
@@ -112,6 +122,13 @@ class StrengthDetector:
         # learn the sensor's own reading mostly while standing still.
         self.g = G
         self.has_gyro = False  # set once any gyro reading is non-zero
+        # What the sensor itself is like survives a gap in the stream: its 1 g,
+        # the gyro's bias, the gravity direction (corrected within a block or two).
+        self.g_set = False
+        self.g_first = False
+        self.g_seen = 0
+        self.bx = self.by = self.bz = 0.0
+        self.have_dir = False
         self.ux = self.uy = 0.0
         self.uz = 1.0
         if self.tilt is not None:
@@ -135,14 +152,11 @@ class StrengthDetector:
         self.fv_m = self.g
         self.e2 = 0.0
         self.nf = 1.0
-        self.bx = self.by = self.bz = 0.0
-        self.g_set = False
-        self.g_first = False
-        self.g_seen = 0
+        self.g_i_old = self.g_i_mid = self.g
+        self.g_i_snap = -_I_G_SNAP_US
         for k in range(_G_DELAY):
             self.g_ring[k] = self.g
         self.g_i = 0
-        self.have_dir = False
         self.v = 0.0
         self.x = 0.0
         self.x_prev = None
@@ -170,6 +184,8 @@ class StrengthDetector:
         self.k_gb = alpha(period, _GYRO_BIAS_TAU_US)
         self.k_rest = alpha(period, _G_REST_TAU_US)
         self.k_first = alpha(period, _G_FIRST_TAU_US)
+        self.k_i_rest = alpha(period, _I_G_REST_TAU_US)
+        self.k_i_slow = alpha(period, _I_G_SLOW_TAU_US)
         # still long enough that the queued reading was taken at rest too
         self.g_quiet_us = _G_QUIET_US + _G_DELAY * period
         self.k_rate = alpha(period, _RATE_TAU_US)
@@ -236,7 +252,7 @@ class StrengthDetector:
             # First readings of a stream: their mean, the sensor's own 1 g
             # (scale error and bias included), is a better start than standard
             # gravity, moving or not.
-            if 5.9 < fv < 13.7:
+            if 9.3 < fv < 10.3:  # within 5 % of 1 g: a stream may start mid-movement
                 n = self.g_seen + 1
                 self.g_seen = n
                 g = self.g + (fv - self.g) / n
@@ -319,6 +335,67 @@ class StrengthDetector:
         self.x = x
         self._track(t, x, v, a, moving)
 
+    def _feed_implement(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
+        """Implement: |a| - g integrated, velocity high-passed within strokes.
+
+        A bell or bar in the hand turns and swings with the wrist and is
+        rarely still: |a| is the robust vertical there, g is learned slowly,
+        and the stroke velocity leaks (_IMPLEMENT_LEAK_TAU_US) so offsets a
+        clean integration cannot survive fade. Counts stay robust (real
+        barbell recordings), timing is coarser than at the waist.
+        """
+        if period != self.period_c:
+            self._coeffs(period)
+        moving = self.moving
+        v = self.v
+        quiet = self.quiet_us
+        g = self.g
+        if moving == 0 and 5.9 < amag < 13.7:  # free fall and impacts are not gravity
+            # Learn g fast at rest, slowly otherwise, not at all mid-rep (the
+            # net acceleration of a half rep is not zero).
+            if self.has_p and t - self.p_end < _MAX_REP_HALF_US:
+                pass
+            elif quiet > _QUIET_US and -0.05 < v < 0.05:
+                g += (amag - g) * self.k_i_rest
+            else:
+                g += (amag - g) * self.k_i_slow
+            self.g = g
+        av = amag - g
+        a = self.a_lp
+        a += (av - a) * self.k_lp
+        self.a_lp = a
+        dts = dt * 1e-6
+        v += a * dts
+        if moving == 0:
+            v -= v * self.leak_idle  # between strokes: drift fades
+        else:
+            v -= v * self.leak_stroke  # within a stroke: only for the implement
+        x = self.x + v * dts
+        # Stillness on a slower average, so sensor noise at low rates does not hide it.
+        q = self.a_q
+        q += (av - q) * self.k_q
+        self.a_q = q
+        if -_QUIET_A < q < _QUIET_A and -_QUIET_A < a < _I_QUIET_A2 and gyro2 < _I_QUIET_W2:
+            quiet += dt
+            if quiet > _QUIET_US and -0.1 < v < 0.1:
+                if moving == 0:
+                    v = 0.0  # zero-velocity update
+                elif (x - self.s_x0) * moving < self.d_min:
+                    # A "stroke" creeping along while the body is still is drift.
+                    self.moving = moving = 0
+                    self._set_phase(t)
+        else:
+            quiet = 0
+        self.quiet_us = quiet
+        self.v = v
+        self.x = x
+        if t - self.g_i_snap > _I_G_SNAP_US:
+            # g as it was 0.5-1 s ago, restored when a slow stroke turns out to have begun
+            self.g_i_old = self.g_i_mid
+            self.g_i_mid = g
+            self.g_i_snap = t
+        self._track(t, x, v, a, moving)
+
     def _feed_angular(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
         """Thigh: flexion angle (gyro-fused when there is a gyro) and its rate."""
         if period != self.period_c:
@@ -391,6 +468,9 @@ class StrengthDetector:
 
     def _start_stroke(self, t, x, v, a):
         d = 1 if v > 0 else -1
+        if self.mount == "implement":
+            # The slow start of this stroke looked like rest to the g estimate: undo that.
+            self.g = self.g_i_old
         start = onset_us(t, v, a, _EXTRAP_US)
         if start < self.s_start:
             start = self.s_start
