@@ -52,7 +52,7 @@ class Engine:
         self.exercise = exercise  # optional: which lift (its first stroke goes up or down)
         if mode == MODE_HOPS:
             from repcore.hops import HopDetector
-            self.det = HopDetector()
+            self.det = HopDetector(mount)
             self._hops = True
         else:
             from repcore.strength import StrengthDetector

@@ -40,6 +40,7 @@ MAX_FLIGHT_US = const(1200000)  # 1.77 m jump: longer is a dropped device
 MAX_CONTACT_US = const(2000000)  # longer ground time starts a new series (no contact/RSI)
 LANDING_WINDOW_US = const(250000)
 MIN_RISE_US = const(2000)
+DEEP_G = 0.12  # a flight reads ~0 g at least once (hip, implement); the dip of a stride or a rise does not
 PUSH_G = 1.3  # a hop's take-off follows a push (or a rebound) above this ...
 PUSH_WINDOW_US = const(400000)  # ... within this long; a step off a box has none  # loading-rate floor: one peak sample right at touch-down
 
@@ -51,6 +52,7 @@ HARD_RATE_G_S = 100.0
 _FF = FREE_FALL_G * G
 _RAMP = RAMP_G * G
 _PUSH = PUSH_G * G
+_DEEP = DEEP_G * G
 _EXTRAP_K = FREE_FALL_G / (RAMP_G - FREE_FALL_G)  # zero lies this many ramp spans beyond 0.4 g
 
 
@@ -77,7 +79,10 @@ def _cross(t_prev, a_prev, t, a, level=_FF):
 
 
 class HopDetector:
-    def __init__(self):
+    def __init__(self, mount="waist"):
+        # A thigh swings through the flight (its reading stays well above 0 g);
+        # the hip and a held implement fall with the body.
+        self.deep = _FF if mount == "thigh" else _DEEP
         self.out = []
         self.reset()
 
@@ -103,6 +108,7 @@ class HopDetector:
         self.l_contact = None
         self.t_push = -PUSH_WINDOW_US - 1  # last ground reading above PUSH_G
         self.drop = False  # the current flight began without a push
+        self.f_min = G  # lowest reading of the current flight
         self.l_drop = False
         self.l_peak = 0.0
         self.l_peak_t = 0
@@ -115,6 +121,8 @@ class HopDetector:
         self.t_prev = t
         self.a_prev = amag
         if self.in_flight:
+            if amag < self.f_min:
+                self.f_min = amag
             if amag >= _FF:
                 self.in_flight = False
                 td = _cross(t_prev, a_prev, t, amag)
@@ -122,7 +130,7 @@ class HopDetector:
                 self.phase = "ground"
                 self.phase_start_us = td
                 least = MIN_FLIGHT_US - dt if dt > _SLOW_PERIOD_US else MIN_FLIGHT_US
-                if least <= flight <= MAX_FLIGHT_US:
+                if least <= flight <= MAX_FLIGHT_US and self.f_min < self.deep:
                     self._open_landing(td, t, amag)
                     self.td_lo = td
                     self.td_t = t_prev  # the last free-fall sample bounds the extrapolation
@@ -156,6 +164,7 @@ class HopDetector:
                 here = t + int(span * amag / (_RAMP - _FF))
                 to = zero if zero < here else here
             self.takeoff = to
+            self.f_min = amag
             # No push before it: a step off a box (the drop of a drop jump), not a hop.
             self.drop = to - self.t_push > PUSH_WINDOW_US
             self.phase = "flight"
