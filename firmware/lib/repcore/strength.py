@@ -148,6 +148,7 @@ class StrengthDetector:
         """Forget the motion state (start of stream or after a gap), keep the reps."""
         self.a_lp = 0.0
         self.a_q = 0.0
+        self.a_qg = 0.0
         self.w2_lp = 0.0
         self.fv_m = self.g
         self.e2 = 0.0
@@ -165,6 +166,7 @@ class StrengthDetector:
         self.armed = True
         self.last_dir = 0
         self.s_start = 0
+        self.s_end = 0
         self.s_x0 = 0.0
         self.s_peak = 0.0
 
@@ -295,13 +297,18 @@ class StrengthDetector:
         q = self.a_q
         q += (fv - m - q) * self.k_q
         self.a_q = q
+        qg = self.a_qg
+        qg += (av - qg) * self.k_q
+        self.a_qg = qg
         wx = gx - self.bx
         wy = gy - self.by
         wz = gz - self.bz
         w2 = self.w2_lp
         w2 += (wx * wx + wy * wy + wz * wz - w2) * self.k_q
         self.w2_lp = w2
-        if -_QUIET_A < q < _QUIET_A and w2 < _QUIET_W2:
+        # Still against the local mean (g may be off) or against g (the local
+        # mean lags for a second after a stroke).
+        if (-_QUIET_A < q < _QUIET_A or -_QUIET_A < qg < _QUIET_A) and w2 < _QUIET_W2:
             if quiet > _QUIET_US:
                 k = self.k_gb
                 self.bx += wx * k
@@ -472,8 +479,8 @@ class StrengthDetector:
             # The slow start of this stroke looked like rest to the g estimate: undo that.
             self.g = self.g_i_old
         start = onset_us(t, v, a, _EXTRAP_US)
-        if start < self.s_start:
-            start = self.s_start
+        if start < self.s_end:
+            start = self.s_end  # not before the previous stroke came to rest
         self.moving = d
         self.s_start = start
         # Displacement already covered since the onset (v ~ tau^2 => x ~ v tau / 3).
@@ -488,6 +495,7 @@ class StrengthDetector:
         # the extrapolation to rest never reaches further than that.
         lim = (t - self.s_start) * _STOP_SHARE_NUM // _STOP_SHARE_DEN
         end = stop_us(t, s, a, lim if lim < _EXTRAP_US else _EXTRAP_US)
+        self.s_end = end
         disp = (x - self.s_x0) * d + s * (end - t) * 1e-6 / 3.0
         self.moving = 0
         self.armed = False
