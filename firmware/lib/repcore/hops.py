@@ -41,6 +41,7 @@ MAX_CONTACT_US = const(2000000)  # longer ground time starts a new series (no co
 LANDING_WINDOW_US = const(250000)
 MIN_RISE_US = const(2000)
 DEEP_G = 0.12  # a flight reads ~0 g at least once (hip, implement); the dip of a stride or a rise does not
+DEEP_THIGH_G = 0.25  # the thigh swings through a flight, so it reads a little more
 PUSH_G = 1.3  # a hop's take-off follows a push (or a rebound) above this ...
 PUSH_WINDOW_US = const(400000)  # ... within this long; a step off a box has none  # loading-rate floor: one peak sample right at touch-down
 
@@ -53,6 +54,7 @@ _FF = FREE_FALL_G * G
 _RAMP = RAMP_G * G
 _PUSH = PUSH_G * G
 _DEEP = DEEP_G * G
+_DEEP_THIGH = DEEP_THIGH_G * G
 _EXTRAP_K = FREE_FALL_G / (RAMP_G - FREE_FALL_G)  # zero lies this many ramp spans beyond 0.4 g
 
 
@@ -82,7 +84,7 @@ class HopDetector:
     def __init__(self, mount="waist"):
         # A thigh swings through the flight (its reading stays well above 0 g);
         # the hip and a held implement fall with the body.
-        self.deep = _FF if mount == "thigh" else _DEEP
+        self.deep = _DEEP_THIGH if mount == "thigh" else _DEEP
         self.out = []
         self.reset()
 
@@ -129,7 +131,7 @@ class HopDetector:
                 flight = td - self.takeoff
                 self.phase = "ground"
                 self.phase_start_us = td
-                least = MIN_FLIGHT_US - dt if dt > _SLOW_PERIOD_US else MIN_FLIGHT_US
+                least = MIN_FLIGHT_US - (dt >> 1) if dt > _SLOW_PERIOD_US else MIN_FLIGHT_US
                 if least <= flight <= MAX_FLIGHT_US and self.f_min < self.deep:
                     self._open_landing(td, t, amag)
                     self.td_lo = td
@@ -163,6 +165,11 @@ class HopDetector:
                 zero = to + int(span * _EXTRAP_K)
                 here = t + int(span * amag / (_RAMP - _FF))
                 to = zero if zero < here else here
+            elif a_prev > 0.0:
+                # Ramp not resolved (low rates): the sensor reports the mean over
+                # each period, so a force that vanished at T0 inside this
+                # period reads a_prev * (T0 - (t - dt)) / dt here.
+                to = t - dt + int(dt * amag / a_prev)
             self.takeoff = to
             self.f_min = amag
             # No push before it: a step off a box (the drop of a drop jump), not a hop.
