@@ -37,6 +37,62 @@ squat_samples = mpyrun.synthetic_squats
 hop_samples = mpyrun.synthetic_hops
 
 
+GEN = TRACES / "gen"
+TYPICAL_ODR_HZ = 52  # the per-mount picks run at a board-like rate; the low-ODR pick covers the rest
+
+
+def _gen_meta(path):
+    """The `# key=value` header of a generated trace, without reading its rows."""
+    meta = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            key, sep, value = line[1:].partition("=")
+            if sep:
+                meta[key.strip()] = value.strip()
+    return meta
+
+
+def _odr(meta):
+    return float(meta.get("odr_hz", 0))
+
+
+def _rows(meta):
+    return _odr(meta) * float(meta.get("duration_s", 0))
+
+
+def pick_gen_traces(gen=GEN):
+    """A deliberate mix of the committed suite, the shortest of each so the VM runs stay quick.
+
+    Strength at each mount (waist, thigh, implement: different front ends) and
+    hops at each mount, all at >= 52 Hz; the lowest-ODR trace (12.5 Hz: the
+    coarse-timing paths); one walk (strength mode fed no lifts). Chosen from the
+    metadata, so a regenerated suite keeps the mix. Returns [(why, path)].
+    """
+    if not gen.is_dir():
+        return []
+    metas = [(p, _gen_meta(p)) for p in sorted(gen.glob("*.csv"))]
+    picks = []
+
+    def shortest(why, ok):
+        found = [(_rows(m), p.name, p) for p, m in metas if ok(m)]
+        if found:
+            path = min(found)[2]
+            if path not in [q for _, q in picks]:
+                picks.append((why, path))
+
+    for mode in ("strength", "hops"):
+        for mount in ("waist", "thigh", "implement"):
+            shortest("%s-%s" % (mode, mount),
+                     lambda m: (m.get("mode") == mode and m.get("mount") == mount and m.get("kind") != "walk"
+                                and _odr(m) >= TYPICAL_ODR_HZ))
+    lowest = min(_odr(m) for _, m in metas) if metas else 0
+    shortest("lowest-odr", lambda m: _odr(m) == lowest)
+    shortest("walk", lambda m: m.get("kind") == "walk")
+    return picks
+
+
 def _trace_cases():
     cases = [
         pytest.param("synthetic-squat", None, id="synthetic-squat"),
@@ -45,9 +101,8 @@ def _trace_cases():
         pytest.param("real", "cmu/cmu_CMJDL_01_waist.csv", id="cmu-cmj-waist"),
         pytest.param("real", "cmu/cmu_BulgSq_01_thigh.csv", id="cmu-splitsquat-thigh"),
     ]
-    gen = TRACES / "gen"
-    for path in sorted(gen.glob("*.csv"))[:4] if gen.is_dir() else []:
-        cases.append(pytest.param("gen", str(path), id="gen-" + path.stem))
+    for why, path in pick_gen_traces():
+        cases.append(pytest.param("gen", str(path), id="gen-%s-%s" % (why, path.stem)))
     return cases
 
 
@@ -63,7 +118,27 @@ def _load_case(kind, ref):
     kwargs = {"mode": meta.get("mode", "strength"), "mount": meta.get("mount", "waist")}
     if meta.get("tempo"):
         kwargs["tempo"] = meta["tempo"]
+    # What the board knows too: its sensor rate and the prescribed lift.
+    if meta.get("odr_hz"):
+        odr = float(meta["odr_hz"])
+        kwargs["odr_hz"] = int(odr) if odr == int(odr) else odr
+    if meta.get("exercise"):
+        kwargs["exercise"] = meta["exercise"]
     return kwargs, samples
+
+
+def test_the_generated_picks_cover_every_mount_both_modes_a_low_odr_and_a_walk():
+    require(GEN.is_dir(), "tests/traces/gen is missing")
+    picks = pick_gen_traces()
+    metas = [_gen_meta(p) for _, p in picks]
+    covered = {(m["mode"], m["mount"]) for m in metas if m.get("kind") != "walk"}
+    for mode in ("strength", "hops"):
+        for mount in ("waist", "thigh", "implement"):
+            assert (mode, mount) in covered, (mode, mount, [p.name for _, p in picks])
+    assert min(_odr(m) for m in metas) <= 26
+    assert any(m.get("kind") == "walk" for m in metas)
+    # Short, so the VM runs take seconds (the whole suite is ~130k rows).
+    assert sum(_rows(m) for m in metas) < 30000
 
 
 # --- the VM itself -----------------------------------------------------------
