@@ -344,7 +344,8 @@ def realdata_rows(folder=REALDATA):
         labels = read_labels(path) or {}
         mode = (labels.get("meta") or {}).get("mode") or tr.meta.get("mode") or "strength"
         mount = tr.meta.get("mount") or (labels.get("meta") or {}).get("mount") or "waist"
-        reps, hops = run_engine(tr.samples, mode, mount)
+        # the board knows the exercise the athlete chose (it says which way a rep starts)
+        reps, hops = run_engine(tr.samples, mode, mount, exercise=tr.meta.get("exercise"))
         truth = truth_counts(labels)
         want = truth[1] if mode == "hops" else truth[0]
         got = len(hops) if mode == "hops" else len(reps)

@@ -329,8 +329,10 @@ def _t_us(i, hz=ODR_HZ):
 def synthetic_squats(reps=4, hz=ODR_HZ, depth_m=0.45, seed=1):
     """Waist-mounted squats at tempo 3-1-1 with 1.5 s standing between reps.
 
-    Vertical is the device's z axis; the accelerometer reads g plus the hip's
-    upward acceleration; the pelvis pitches forward with depth (gyro y).
+    Standing, the device's z axis is vertical; the accelerometer reads g plus
+    the hip's upward acceleration; the pelvis pitches forward with depth
+    (1.2 rad per m, about y: the gyro's y rate, and gravity turning toward
+    -x in the accelerometer, consistently).
     """
     rng = random.Random(seed)
     phases = [("stand", 1.5), ("down", 3.0), ("hold", 1.0), ("up", 1.0)]
@@ -341,15 +343,22 @@ def synthetic_squats(reps=4, hz=ODR_HZ, depth_m=0.45, seed=1):
             for k in range(n):
                 s = k / n
                 acc = vel = 0.0
+                depth = depth_m if name == "hold" else 0.0
                 if name in ("down", "up"):
-                    w = math.pi / dur
+                    # minimum-jerk stroke (smooth lifts are close to it)
                     sign = 1.0 if name == "down" else -1.0
-                    acc = -sign * depth_m / 2 * w * w * math.cos(math.pi * s)  # upward acceleration
-                    vel = sign * depth_m / 2 * w * math.sin(math.pi * s)  # downward speed
+                    frac = s * s * s * (10 - 15 * s + 6 * s * s)
+                    vel = sign * depth_m / dur * 30 * s * s * (1 - s) * (1 - s)  # downward speed
+                    acc = -sign * depth_m / (dur * dur) * 60 * s * (1 - s) * (1 - 2 * s)  # upward acceleration
+                    depth = depth_m * (frac if sign > 0 else 1 - frac)
+                pitch = 1.2 * depth
+                f = 9.80665 + acc
+                sway = 0.3 * math.sin(i / 40.0)  # horizontal (world frame)
+                c, sn = math.cos(pitch), math.sin(pitch)
                 rows.append((_t_us(i, hz),
-                             0.3 * math.sin(i / 40.0) + rng.gauss(0, 0.05),
+                             sway * c - f * sn + rng.gauss(0, 0.05),
                              rng.gauss(0, 0.05),
-                             9.80665 + acc + rng.gauss(0, 0.08),
+                             sway * sn + f * c + rng.gauss(0, 0.08),
                              rng.gauss(0, 0.01),
                              1.2 * vel + rng.gauss(0, 0.01),
                              rng.gauss(0, 0.01)))

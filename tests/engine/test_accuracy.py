@@ -117,8 +117,6 @@ def test_hops_flight_contact_and_none_missed_or_invented(results):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="engine not there yet: ~20 false reps per 10 min of walking and "
-                   "fidgeting (thigh swing, re-racks), 0 false hops; see docs/engine.md")
 def test_walking_and_fidgeting_make_at_most_one_false_event_per_10_minutes(results):
     check_walk(_by_mode(results, "walk"))
 

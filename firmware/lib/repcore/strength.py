@@ -1,20 +1,35 @@
-"""Strength reps: strokes of the hip (or bar, or thigh angle) paired into reps.
+"""Strength reps: each movement between two rests is analysed whole.
 
-Front end (per sample, a handful of multiplies):
-  waist / implement: vertical acceleration = |a| - slow |g| (orientation free),
-      low-passed, integrated to velocity (slightly leaky, reset to zero while
-      standing still: zero-velocity updates) and to displacement;
-  thigh: flexion angle of the thigh from the standing reference direction
-      (degrees), and its rate.
-Strokes: a stroke is a movement one way whose speed rises above V_ON and
-ends when it falls below 15 % of its peak; its onset and stop are
-extrapolated to zero speed (filters.onset_us / stop_us). A stroke counts only
-if it covers at least D_MIN (walking bob, fidgeting and sway do not).
-Reps: the first stroke of a set fixes the lead direction (down for squats,
-up for deadlifts from the floor and step-ups); a rep is a lead stroke
-followed by an opposite stroke of similar size (re-racks and half moves
-fail that), confirmed MERGE_US after the second stroke stops (a sticking
-point that splits a stroke in two is merged back).
+Per block (~35 ms; repcore.engine averages the samples), a handful of
+multiplies:
+  - the gyro's bias, learned at rest;
+  - the gravity direction u in the sensor frame, turned by the gyro and
+    pulled toward the accelerometer (quickly at rest), so the clip may sit
+    at any angle;
+  - vertical acceleration av = a . u - g (|a| - g without a gyro), with g
+    the sensor's own reading at rest (its scale error and bias included);
+  - tilt th: the angle (deg) between u and the standing direction;
+  - rest: accelerometer and gyro steady against their own noise floors.
+Each block goes into a fixed ring buffer (no allocation per block). A
+segment runs from just before the motion starts to the rest after it; when
+it closes it is analysed whole, which a sample-by-sample integrator cannot
+do:
+  waist / implement: av integrated to velocity and displacement with BOTH
+      ends at rest. The part of the sensor's bias and scale error that
+      changes with the tilt is measured at the two rests and removed in
+      proportion to the tilt; what is left is constant and cancels when the
+      velocity is made zero at the end rest.
+  thigh: the flexion angle itself (no integration, no drift).
+Strokes are the monotonic runs of that position between turning points
+(hysteresis _D_MIN). A stroke is timed at its 10 % and 90 % crossings and
+extended to rest under the minimum-jerk shape smooth lifts follow (10 % of
+a minimum-jerk stroke is covered at 24.7 % of its time): timing from
+mid-stroke crossings ignores how slowly a lift leaves and reaches rest.
+Reps: a lead stroke (down for squats, up for lifts from the floor) and the
+opposite stroke after it, of similar size, with a pause no longer than the
+tempo allows. A rep is confirmed by the next similar one (or by being
+similar to the set so far), so a lone re-rack or a pick-up is not a rep;
+walking (many short strokes without a rest) is not either.
 """
 
 import math
@@ -22,571 +37,729 @@ from array import array
 
 from repcore.compat import const
 from repcore.events import Rep
-from repcore.filters import alpha, onset_us, stop_us
-from repcore.orient import G, TiltAngle
+from repcore.filters import alpha, onset_us
+from repcore.orient import G
 
-_LP_TAU_US = const(25000)  # vertical acceleration low-pass (~6 Hz)
-_LEAK_TAU_US = const(2000000)  # velocity leak between strokes: bounds drift from a residual bias
-_RATE_TAU_US = const(60000)  # thigh angular rate low-pass
-_QUIET_TAU_US = const(150000)  # stillness judged on this slower average
-_QUIET_US = const(300000)  # still this long -> zero-velocity update, fast g learning
-_ZUPT_SHARE = 0.5  # ... and a stroke slower than this share of its peak speed has ended
-_QUIET_LAG_US = const(100000)  # stillness is seen this long after it begins (slow average)
-_G_QUIET_US = const(300000)  # g is learned only after this long still (plus the delay)
-_G_REST_TAU_US = const(5000000)  # g follows the sensor at rest, slowly ...
-_G_FIRST_TAU_US = const(200000)  # ... but quickly at the first rest of a stream
-_G_INIT_BLOCKS = const(12)  # g starts as the mean of the first blocks of a stream
-_G_DELAY = const(32)  # g learns from the reading this many blocks ago (~1 s at 208 Hz)
-_MAX_REP_HALF_US = const(4000000)  # g stays frozen this long after a lead stroke
-_EXTRAP_US = const(600000)  # onset/stop extrapolation never exceeds this
-_STOP_SHARE_NUM = const(3)  # stop extrapolation <= 3/20 of the stroke so far
-_STOP_SHARE_DEN = const(20)
-_MERGE_US = const(350000)  # strokes closer than this in the same direction are one stroke
-_MAX_STROKE_US = const(6000000)  # longer than this is drift, not a stroke
-_MAX_PAIR_GAP_US = const(10000000)  # longest pause between the two halves of a rep
-_REF_TAU_US = const(2000000)  # thigh standing reference adapts this slowly
-_DIR_TAU_US = const(3000000)  # gravity direction: the gyro carries it, the accelerometer corrects drift
-_DIR_REST_TAU_US = const(300000)  # ... quickly while still
-_DIR_FAR2 = 0.005  # gyro and accelerometer directions more than ~4 degrees apart: reset
-_QUIET_W2 = 0.02  # (rad/s)^2: gyro below 0.14 rad/s (8 deg/s) counts as still
+_RING = const(1024)  # blocks kept: ~36 s at the ~28 Hz block rate, 82 s at 12.5 Hz
+_PRE_US = const(1500000)  # a segment starts up to this long before motion was seen (slow lifts leave rest quietly) ...
+_END_REST_US = const(450000)  # still this long closes a segment (a reversal at the bottom is still for ~0.3 s)
+_REST_AVG_US = const(250000)  # rest levels at the ends of a segment are means over this
+_LONG_REST_US = const(1200000)  # ... and this long whatever the velocity says
+_VS_SHARE = 0.15  # a shorter rest closes it only when the segment's velocity is this share of its peak
+_VS_MIN = 0.02  # (+ this, m/s)
+_END_NONE = const(0)  # how a segment ended (see _analyse)
+_END_GAP = const(1)
+_END_REST = const(2)
+_LONG_SEG_S = 12.0  # a segment longer than this has reps without rests: detrended instead
+_DETREND_US = const(3000000)
+_MOVE_US = const(60000)  # moving this long opens a segment
+_Q_TAU_US = const(80000)  # steadiness averages
+_SLOW_TAU_US = const(60000)  # accelerometer vector's mean (short: after a turn the mean must catch up soon)
+_NF_DOWN_TAU_US = const(300000)  # noise floors follow quiet spells quickly ...
+_NF_UP_TAU_US = const(5000000)  # ... and grow at most e-fold in this time
+_GB_TAU_US = const(2000000)  # gyro bias at rest
+_G_TAU_US = const(3000000)  # 1 g at rest (slowly: the first second of a slow lift is as steady as rest)
+_DIR_TAU_US = const(2000000)  # gravity direction: the accelerometer corrects the gyro's drift ...
+_DIR_REST_TAU_US = const(250000)  # ... quickly at rest
+_DIR_NOGYRO_TAU_US = const(60000)  # without a gyro: the low-passed accelerometer
+_REF_TAU_US = const(1500000)  # standing direction, learned at rest near it
+_REF_NEAR_DEG = 20.0
+_ONSET_MAX_US = const(600000)
+_A_REST = 0.08  # m/s^2 above the noise floor's share
+_A_ABS = 0.03  # m/s^2: |a| off the rest's 1 g by more than this (plus noise and tilt) is moving
+_A_NOISE_K = 1.5
+_A_PER_DEG = 0.006  # m/s^2 per degree of tilt since the rest g was learned at (the slope's uncertainty)
+_W_REST = 0.04  # rad/s above the noise floor's share
+_NF_K = 3.0
+_MIN_STROKE_US = const(250000)
+_MAX_STROKE_US = const(8000000)
+_SET_GAP_US = const(8000000)  # no rep for this long: the set is over
+_PAIR_GAP_US = const(3500000)  # longest pause inside a rep without a tempo target
+_SIMILAR = 0.6  # reps of one set: sizes within this ratio ...
+_SIMILAR_T = 0.5  # ... each stroke's time within this ratio ...
+_PAUSE_SLACK_US = const(600000)  # ... and the pause within this (plus half the set's pause)
+_PENDING = const(3)
+_BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
+_WALK_STROKES = const(4)  # a segment with this many short strokes back to back is walking
+_WALK_GAP_US = const(150000)
+_WALK_STROKE_US = const(900000)
+_TH_SLOPE_MIN = 12.0  # deg: tilt change between the rests that measures the tilt error
+_TH_SLOPE_MAX = 0.02  # m/s^2 per degree: 1 % scale and 0.3 m/s^2 bias give at most ~0.015
 
-# Per mount: speed to start a stroke, floor of the stop speed, least stroke size.
-# waist/implement in m/s and m, thigh in deg/s and degrees.
-_IMPLEMENT_LEAK_TAU_US = const(300000)
-_I_G_REST_TAU_US = const(1000000)  # implement: g follows the sensor at rest ...
-_I_G_SLOW_TAU_US = const(16000000)  # ... and slowly otherwise
-_I_G_SNAP_US = const(500000)  # g snapshots, to undo learning at a slow onset
-_I_QUIET_W2 = 0.04  # (rad/s)^2 implement stillness: a hand is never as still as a hip
-_I_QUIET_A2 = 0.16
-_LIMITS = {
-    "waist": (0.05, 0.025, 0.08),
-    "implement": (0.06, 0.03, 0.08),
-    "thigh": (12.0, 6.0, 15.0),
-}
-_QUIET_A = 0.08  # m/s^2: below this the hip is still or moving at constant speed
-_QUIET_E2 = 0.0064  # (m/s^2)^2: fv varies less than 0.08 m/s^2 beyond the noise ...
-_QUIET_NOISE_K = 4.0  # ... whose floor (variance) is this many times the tracked low percentile
-_QUIET_MEAN_TAU_US = const(1000000)  # fv's local mean, for its variation
-_NOISE_DOWN_TAU_US = const(500000)  # noise floor follows quiet spells quickly ...
-_NOISE_UP_TAU_US = const(8000000)  # ... and motion only slowly
-_GYRO_BIAS_TAU_US = const(2000000)  # gyro bias learned at rest
-_QUIET_A2 = 0.16
-_BALANCE = 0.45  # the smaller half of a rep must cover this share of the larger
-_BALANCE_IMPLEMENT = 0.3
+# Per mount: least stroke (m, or degrees at the thigh) and live-phase speed.
+_D_MIN = {"waist": 0.05, "implement": 0.1, "thigh": 10.0}
+_V_LIVE = {"waist": 0.06, "implement": 0.08, "thigh": 15.0}
 
+# minimum-jerk stroke: share of the time at which 10 % (and 90 %) of the travel is covered
+_MJ_T10 = 0.2470
+_MJ_SPAN = 0.5060  # from 10 % to 90 %
 
-# Lifts that start at the bottom: the first stroke of a rep goes up.
-CONCENTRIC_FIRST = ("step_up", "kettlebell_deadlift", "kb_deadlift", "deadlift", "trap_bar_deadlift",
-                    "box_step_up", "lateral_step_up")
+# Lifts that start at the bottom: the first stroke of a rep goes up (names
+# compared in lower case without spaces, '_' or '-'; anything starting with
+# "stepup" too). A single-leg or Romanian deadlift starts standing: down first.
+CONCENTRIC_FIRST = ("stepup", "kettlebelldeadlift", "kbdeadlift", "deadlift", "trapbardeadlift",
+                    "boxstepup", "lateralstepup", "sumodeadlift")
 
 
 def lead_for(exercise):
     """+1 (up first) for lifts from the bottom, -1 (down first) for the rest, 0 when unknown."""
     if not exercise:
         return 0
-    return 1 if exercise in CONCENTRIC_FIRST else -1
+    name = exercise.lower().replace("_", "").replace("-", "").replace(" ", "")
+    return 1 if name in CONCENTRIC_FIRST or name.startswith("stepup") else -1
 
 
 class StrengthDetector:
-    """Feeds on samples, queues Rep events in self.out (the engine drains it)."""
+    """Feeds on sample blocks, queues Rep events in self.out (the engine drains it)."""
 
     def __init__(self, mount="waist", tempo=None, exercise=None):
         self.mount = mount
-        # The prescribed exercise tells which way a rep starts; without it the
-        # first stroke of the set decides (a set-up hinge to a bell on the
-        # floor then counts as the first half of a rep).
-        self.lead_hint = lead_for(exercise)
         self.angular = mount == "thigh"
-        self.v_on, self.v_end_min, self.d_min = _LIMITS[mount]
         self.tempo = tempo
-        # A bar or bell held in the hand turns and swings: its |a| carries
-        # offsets a clean integration cannot survive, so its velocity is
-        # high-passed within strokes too (counts stay robust, timing coarser).
-        self.stroke_leak_us = _IMPLEMENT_LEAK_TAU_US if mount == "implement" else 0
-        # The high-pass shrinks long strokes more than short ones: looser balance there.
-        self.balance = _BALANCE_IMPLEMENT if mount == "implement" else _BALANCE
+        # The prescribed exercise tells which way a rep starts; without it the
+        # first pair of strokes decides.
+        self.lead_hint = lead_for(exercise)
+        self.d_min = _D_MIN[mount]
+        self.v_live = _V_LIVE[mount]
+        pause = 0
+        if tempo is not None and getattr(tempo, "pause_ms", None) is not None and tempo.pause_ms > 0:
+            pause = tempo.pause_ms * 1000
+        self.pair_gap = _PAIR_GAP_US if pause * 3 // 2 + 1500000 < _PAIR_GAP_US else pause * 3 // 2 + 1500000
         self.out = []
-        self.g_ring = array("f", [G] * _G_DELAY)  # fixed storage: no allocation per block
-        self.tilt = TiltAngle() if self.angular else None
-        if self.angular:
-            self.feed = self._feed_angular
-        elif mount == "implement":
-            self.feed = self._feed_implement
-        else:
-            self.feed = self._feed_linear
+        # The ring: per block its step (us), vertical specific force and tilt.
+        self.rb_dt = array("l", [0] * _RING)
+        self.rb_a = array("f", [0.0] * _RING)
+        self.rb_th = array("f", [0.0] * _RING)
+        # Work arrays of the analysis: time from the segment start (us), position.
+        self.wt = array("l", [0] * _RING)
+        self.wx = array("f", [0.0] * _RING)
+        self.wv = array("f", [0.0] * _RING)
         self.period_c = 0
         self.reset()
 
     def reset(self):
-        # Start from standard gravity (a stream may begin mid-movement) and
-        # learn the sensor's own reading mostly while standing still.
-        self.g = G
-        self.has_gyro = False  # set once any gyro reading is non-zero
-        # What the sensor itself is like survives a gap in the stream: its 1 g,
-        # the gyro's bias, the gravity direction (corrected within a block or two).
-        self.g_set = False
-        self.g_first = False
-        self.g_seen = 0
-        self.bx = self.by = self.bz = 0.0
-        self.have_dir = False
-        self.ux = self.uy = 0.0
-        self.uz = 1.0
-        if self.tilt is not None:
-            self.tilt.reset()
         del self.out[:]
         self.count = 0
-        self.lead = self.lead_hint  # +1 up-first, -1 down-first, 0 unknown yet
-        self.has_p = False  # first half of a rep (a lead stroke) is waiting
-        self.has_q = False  # second half is waiting for its confirmation
-        self.p_start = self.p_end = self.q_start = self.q_end = 0
-        self.p_disp = self.q_disp = 0.0
         self.phase = "top"
         self.phase_start_us = 0
+        # What the sensor itself is like: survives gaps in the stream.
+        self.has_gyro = False
+        self.bx = self.by = self.bz = 0.0
+        self.g = G
+        self.g_set = False
+        self.th_g = 0.0  # tilt at which g was learned
+        self.ux = self.uy = 0.0
+        self.uz = 1.0
+        self.have_dir = False
+        self.rx = self.ry = 0.0
+        self.rz = 1.0
+        self.have_ref = False
+        self.k_th = 0.0  # tilt error slope (m/s^2 per degree), learned between rests
+        self.k_th_n = 0
+        # Reps.
+        self.lead = self.lead_hint
+        self.has_p = False  # a lead stroke waits for its return
+        self.p_d = 0
+        self.p_start = self.p_end = 0
+        self.p_size = 0.0
+        self.pending = []  # rep candidates waiting for one like them
+        self.run_n = 0  # confirmed reps in the current run (set)
+        self.run = [0, 0, 0, 0, 0.0]  # its mean rep: start, bottom, rise, end (us from start), size
+        self.last_rep_end = 0
         self._restart()
 
     def _restart(self):
         """Forget the motion state (start of stream or after a gap), keep the reps."""
-        self.a_lp = 0.0
-        self.a_q = 0.0
-        self.a_qg = 0.0
-        self.w2_lp = 0.0
-        self.fv_m = self.g
-        self.e2 = 0.0
-        self.nf = 1.0
-        self.g_i_old = self.g_i_mid = self.g
-        self.g_i_snap = -_I_G_SNAP_US
-        for k in range(_G_DELAY):
-            self.g_ring[k] = self.g
-        self.g_i = 0
-        self.v = 0.0
-        self.x = 0.0
-        self.x_prev = None
-        self.quiet_us = 0
-        self.moving = 0
-        self.armed = True
-        self.last_dir = 0
-        self.s_start = 0
-        self.s_end = 0
-        self.s_x0 = 0.0
-        self.s_peak = 0.0
+        self.head = 0  # next ring slot
+        self.filled = 0  # blocks in the ring (up to _RING)
+        self.t_head = 0  # time of the last block written
+        self.in_seg = False
+        self.seg_n = 0  # blocks in the open segment
+        self.quiet_n = 0  # blocks since the rest that closed the last segment began
+        self.seg_t0 = 0
+        self.move_us = 0
+        self.rest_us = 0
+        self.vs = self.vs_peak = 0.0
+        self.sax = self.say = self.saz = 0.0
+        self.have_slow = False
+        self.qa = self.qw = 0.0
+        self.fq = 0.0
+        self.nfa = 1.0
+        self.nfw = 0.1
+        self.vl = 0.0
+        self.al = 0.0
+        self.th_prev = 0.0
 
-    # --- per sample -------------------------------------------------------
-    # The engine calls feed(t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
-    # dt is this step (integration), period the engine's smoothed sample
-    # period (filter coefficients, recomputed only when it changes).
+    # --- per block --------------------------------------------------------
 
     def _coeffs(self, period):
         self.period_c = period
-        self.dts_c = period * 1e-6
-        self.k_lp = alpha(period, _LP_TAU_US)
-        self.k_q = alpha(period, _QUIET_TAU_US)
-        self.k_m = alpha(period, _QUIET_MEAN_TAU_US)
-        self.k_nf_down = alpha(period, _NOISE_DOWN_TAU_US)
-        self.k_nf_up = alpha(period, _NOISE_UP_TAU_US)
-        self.k_gb = alpha(period, _GYRO_BIAS_TAU_US)
-        self.k_rest = alpha(period, _G_REST_TAU_US)
-        self.k_first = alpha(period, _G_FIRST_TAU_US)
-        self.k_i_rest = alpha(period, _I_G_REST_TAU_US)
-        self.k_i_slow = alpha(period, _I_G_SLOW_TAU_US)
-        # still long enough that the queued reading was taken at rest too
-        self.g_quiet_us = _G_QUIET_US + _G_DELAY * period
-        self.k_rate = alpha(period, _RATE_TAU_US)
+        self.k_q = alpha(period, _Q_TAU_US)
+        self.k_slow = alpha(period, _SLOW_TAU_US)
+        self.k_nf_down = alpha(period, _NF_DOWN_TAU_US)
+        self.k_nf_up = alpha(period, _NF_UP_TAU_US)
+        self.k_gb = alpha(period, _GB_TAU_US)
+        self.k_g = alpha(period, _G_TAU_US)
         self.k_dir = alpha(period, _DIR_TAU_US)
         self.k_dir_rest = alpha(period, _DIR_REST_TAU_US)
-        self.leak_idle = period / _LEAK_TAU_US
-        self.leak_stroke = period / self.stroke_leak_us if self.stroke_leak_us else 0.0
+        self.k_dir_nogyro = alpha(period, _DIR_NOGYRO_TAU_US)
+        self.k_ref = alpha(period, _REF_TAU_US)
 
-    def _feed_linear(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
-        """Waist / implement: vertical acceleration along the tracked gravity direction, integrated."""
+    def feed(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
         if period != self.period_c:
             self._coeffs(period)
         dts = dt * 1e-6
-        moving = self.moving
-        quiet = self.quiet_us
         if gyro2 > 0.0:
             self.has_gyro = True
-        if not self.have_dir:
-            # First block of a stream: the accelerometer's direction is down.
-            n = amag if amag > 0.0 else 1.0
-            self.ux, self.uy, self.uz = ax / n, ay / n, az / n
-            self.have_dir = True
-        if self.has_gyro:
-            # Gravity direction in the sensor frame: turned by the gyro (a
-            # world-fixed vector seen from a body turning at w changes at u x w),
-            # pulled slowly toward the accelerometer's direction (gyro drift).
-            ux, uy, uz = self.ux, self.uy, self.uz
-            cx = uy * gz - uz * gy
-            cy = uz * gx - ux * gz
-            cz = ux * gy - uy * gx
-            ux += cx * dts
-            uy += cy * dts
-            uz += cz * dts
-            if 5.9 < amag < 13.7:
-                ex = ax / amag - ux
-                ey = ay / amag - uy
-                ez = az / amag - uz
-                k = self.k_dir
-                if ex * ex + ey * ey + ez * ez > _DIR_FAR2:
-                    # The gyro has wandered off (or disagrees with the
-                    # accelerometer): fall back on the accelerometer's direction,
-                    # which makes fv = |a|, the orientation-free estimate.
-                    k = 1.0
-                elif quiet > _QUIET_US:
-                    k = self.k_dir_rest  # at rest: correct quickly
-                ux += ex * k
-                uy += ey * k
-                uz += ez * k
-            n = math.sqrt(ux * ux + uy * uy + uz * uz)
-            ux /= n
-            uy /= n
-            uz /= n
-            self.ux, self.uy, self.uz = ux, uy, uz
-            # Along the vertical, linear accelerations across it drop out.
-            fv = ax * ux + ay * uy + az * uz
-        else:
-            fv = amag  # no gyro: |a| is the best orientation-free vertical
-        # g (with the sensor's scale and bias) is learned at rest, from the
-        # reading of _G_DELAY blocks ago: the first second of a slow stroke is
-        # as quiet as rest, and by the time the stroke is seen, what it would
-        # have taught is still in the queue. Fast at the first rest of a stream,
-        # then slowly.
-        if self.g_seen < _G_INIT_BLOCKS:
-            # First readings of a stream: their mean, the sensor's own 1 g
-            # (scale error and bias included), is a better start than standard
-            # gravity, moving or not.
-            if 9.3 < fv < 10.3:  # within 5 % of 1 g: a stream may start mid-movement
-                n = self.g_seen + 1
-                self.g_seen = n
-                g = self.g + (fv - self.g) / n
-                self.g = self.fv_m = g
-                for k in range(_G_DELAY):
-                    self.g_ring[k] = g
-        ring = self.g_ring
-        i = self.g_i
-        fv_old = ring[i]
-        ring[i] = fv
-        i += 1
-        self.g_i = i if i < _G_DELAY else 0
-        g = self.g
-        if moving == 0 and quiet > self.g_quiet_us and 5.9 < fv_old < 13.7:
-            if self.g_set:
-                g += (fv_old - g) * self.k_rest
-            else:
-                g += (fv_old - g) * self.k_first
-                self.g_first = True
-            self.g = g
-        elif self.g_first:
-            self.g_set = True  # the first rest is over: slow learning from now on
-        av = fv - g
-        a = self.a_lp
-        a += (av - a) * self.k_lp
-        self.a_lp = a
-        v = self.v
-        v += a * dts
-        if moving == 0:
-            v -= v * self.leak_idle  # between strokes: drift fades
-        else:
-            v -= v * self.leak_stroke  # within a stroke: only for the implement
-        x = self.x + v * dts
-        # Stillness on a slower average, so sensor noise at low rates does not
-        # hide it; measured against fv's own local mean (not g, which may not
-        # be learned yet), and on the gyro less its bias learned at rest.
-        m = self.fv_m
-        m += (fv - m) * self.k_m
-        self.fv_m = m
-        q = self.a_q
-        q += (fv - m - q) * self.k_q
-        self.a_q = q
-        qg = self.a_qg
-        qg += (av - qg) * self.k_q
-        self.a_qg = qg
+        # Steadiness of the accelerometer vector against its slow mean.
+        if not self.have_slow:
+            self.sax, self.say, self.saz = ax, ay, az
+            self.have_slow = True
+        k = self.k_slow
+        self.sax += (ax - self.sax) * k
+        self.say += (ay - self.say) * k
+        self.saz += (az - self.saz) * k
+        ex = ax - self.sax
+        ey = ay - self.say
+        ez = az - self.saz
+        k = self.k_q
+        # (magnitudes, not squares: a squared average takes long to fall after a big move)
+        qa = self.qa + (math.sqrt(ex * ex + ey * ey + ez * ez) - self.qa) * k
+        self.qa = qa
         wx = gx - self.bx
         wy = gy - self.by
         wz = gz - self.bz
-        w2 = self.w2_lp
-        w2 += (wx * wx + wy * wy + wz * wz - w2) * self.k_q
-        self.w2_lp = w2
-        # Still against the local mean (g may be off) or against g (the local
-        # mean lags for a second after a stroke).
-        if (-_QUIET_A < q < _QUIET_A or -_QUIET_A < qg < _QUIET_A) and w2 < _QUIET_W2:
-            if quiet > _QUIET_US:
-                k = self.k_gb
-                self.bx += wx * k
-                self.by += wy * k
-                self.bz += wz * k
-            quiet += dt
-            if quiet > _QUIET_US:
-                if moving == 0:
-                    # No zero-velocity update here: the first second of a slow
-                    # stroke is as quiet as rest to an accelerometer. The idle
-                    # leak removes drift instead.
-                    pass
-                elif (x - self.s_x0) * moving < self.d_min:
-                    # A "stroke" creeping along while the body is still is drift.
-                    self.moving = moving = 0
-                    self.armed = True
-                    v = 0.0
-                    self._set_phase(t)
-                elif v * moving < self.s_peak * _ZUPT_SHARE:
-                    # Still and slowing, though the integrated speed has not
-                    # come down (drift): the stroke ended when the stillness
-                    # began. (At full speed, stillness of the accelerometer is
-                    # the constant-speed middle of a slow stroke.)
-                    self._end_stroke(t - quiet + _QUIET_LAG_US, x, 0.0, 0.0)
-                    moving = 0
-                    v = 0.0
+        qw = self.qw + (math.sqrt(wx * wx + wy * wy + wz * wz) - self.qw) * k
+        self.qw = qw
+        # Noise floors: the quietest level seen lately (rate and noise dependent).
+        # (They fall toward a quieter level quickly and rise by at most a share
+        # of their own value: motion, however large, lifts them only slowly.)
+        nfa = self.nfa
+        if qa < nfa:
+            nfa += (qa - nfa) * self.k_nf_down
         else:
-            quiet = 0
-        self.quiet_us = quiet
-        self.v = v
-        self.x = x
-        self._track(t, x, v, a, moving)
-
-    def _feed_implement(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
-        """Implement: |a| - g integrated, velocity high-passed within strokes.
-
-        A bell or bar in the hand turns and swings with the wrist and is
-        rarely still: |a| is the robust vertical there, g is learned slowly,
-        and the stroke velocity leaks (_IMPLEMENT_LEAK_TAU_US) so offsets a
-        clean integration cannot survive fade. Counts stay robust (real
-        barbell recordings), timing is coarser than at the waist.
-        """
-        if period != self.period_c:
-            self._coeffs(period)
-        moving = self.moving
-        v = self.v
-        quiet = self.quiet_us
-        g = self.g
-        if moving == 0 and 5.9 < amag < 13.7:  # free fall and impacts are not gravity
-            # Learn g fast at rest, slowly otherwise, not at all mid-rep (the
-            # net acceleration of a half rep is not zero).
-            if self.has_p and t - self.p_end < _MAX_REP_HALF_US:
-                pass
-            elif quiet > _QUIET_US and -0.05 < v < 0.05:
-                g += (amag - g) * self.k_i_rest
+            nfa += nfa * self.k_nf_up
+        self.nfa = nfa
+        nfw = self.nfw
+        if qw < nfw:
+            nfw += (qw - nfw) * self.k_nf_down
+        else:
+            nfw += nfw * self.k_nf_up
+        self.nfw = nfw
+        steady = qa < _A_REST + _NF_K * nfa and (not self.has_gyro or qw < _W_REST + _NF_K * nfw)
+        # At rest (and not inside a segment: what is learned must not change under the analysis).
+        rest = steady and self.rest_us > _END_REST_US and not self.in_seg
+        if rest:
+            k = self.k_gb
+            self.bx += wx * k
+            self.by += wy * k
+            self.bz += wz * k
+        # Gravity direction.
+        if not self.have_dir:
+            n = amag if amag > 0.0 else 1.0
+            self.ux, self.uy, self.uz = ax / n, ay / n, az / n
+            self.have_dir = True
+        ux, uy, uz = self.ux, self.uy, self.uz
+        if self.has_gyro:
+            # A world-fixed vector seen from a body turning at w changes at u x w.
+            ux += (uy * wz - uz * wy) * dts
+            uy += (uz * wx - ux * wz) * dts
+            uz += (ux * wy - uy * wx) * dts
+            k = self.k_dir_rest if rest else self.k_dir
+        else:
+            k = self.k_dir_nogyro
+        if 5.9 < amag < 13.7:  # free fall and impacts do not point down
+            ux += (ax / amag - ux) * k
+            uy += (ay / amag - uy) * k
+            uz += (az / amag - uz) * k
+        n = math.sqrt(ux * ux + uy * uy + uz * uz)
+        ux /= n
+        uy /= n
+        uz /= n
+        self.ux, self.uy, self.uz = ux, uy, uz
+        fv = ax * ux + ay * uy + az * uz if self.has_gyro else amag
+        if not self.have_ref:
+            self.rx, self.ry, self.rz = ux, uy, uz
+            self.have_ref = True
+        c = ux * self.rx + uy * self.ry + uz * self.rz
+        if c > 1.0:
+            c = 1.0
+        elif c < -1.0:
+            c = -1.0
+        th = math.acos(c) * 57.29577951308232
+        if rest and not self.in_seg and not self.has_p and th < _REF_NEAR_DEG:
+            k = self.k_ref
+            self.rx += (ux - self.rx) * k
+            self.ry += (uy - self.ry) * k
+            self.rz += (uz - self.rz) * k
+        # Still: steady, and reading the 1 g of the last rest. A slow lift's
+        # start and end are steady too, but not at 1 g; the tolerance grows
+        # with the tilt since that rest (the sensor's scale and bias errors
+        # read differently at another angle; the gyro sees those turns).
+        av = fv - self.g
+        d = th - self.th_g
+        fq = self.fq + (av - self.k_th * d - self.fq) * self.k_q  # less the learned tilt error
+        self.fq = fq
+        still = steady
+        if self.g_set:
+            tol = _A_ABS + _A_NOISE_K * nfa + _A_PER_DEG * (d if d > 0.0 else -d)
+            still = steady and -tol < fq < tol
+        # The sensor's own 1 g (scale error and bias included), learned at rest.
+        if rest and still and 5.9 < fv < 13.7:
+            if self.g_set:
+                self.g += (fv - self.g) * self.k_g
+                self.th_g += (th - self.th_g) * self.k_g
             else:
-                g += (amag - g) * self.k_i_slow
-            self.g = g
-        av = amag - g
-        a = self.a_lp
-        a += (av - a) * self.k_lp
-        self.a_lp = a
-        dts = dt * 1e-6
-        v += a * dts
-        if moving == 0:
-            v -= v * self.leak_idle  # between strokes: drift fades
+                self.g = fv
+                self.th_g = th
+                self.fq = 0.0
+                self.g_set = True
+        # The ring.
+        h = self.head
+        self.rb_dt[h] = dt
+        self.rb_a[h] = fv  # not fv - g: g may be learned again while a segment's pre-roll is in the ring
+        self.rb_th[h] = th
+        h += 1
+        self.head = h if h < _RING else 0
+        if self.filled < _RING:
+            self.filled += 1
+        self.t_head = t
+        self.quiet_n += 1
+        # Rest and motion.
+        if still:
+            self.rest_us += dt
+            self.move_us = 0
         else:
-            v -= v * self.leak_stroke  # within a stroke: only for the implement
-        x = self.x + v * dts
-        # Stillness on a slower average, so sensor noise at low rates does not hide it.
-        q = self.a_q
-        q += (av - q) * self.k_q
-        self.a_q = q
-        if -_QUIET_A < q < _QUIET_A and -_QUIET_A < a < _I_QUIET_A2 and gyro2 < _I_QUIET_W2:
-            quiet += dt
-            if quiet > _QUIET_US and -0.1 < v < 0.1:
-                if moving == 0:
-                    v = 0.0  # zero-velocity update
-                elif (x - self.s_x0) * moving < self.d_min:
-                    # A "stroke" creeping along while the body is still is drift.
-                    self.moving = moving = 0
-                    self._set_phase(t)
+            self.move_us += dt
+            if self.move_us > _MOVE_US:
+                self.rest_us = 0
+        vs = 0.0
+        if self.in_seg and not self.angular:
+            # The segment's velocity so far: the middle of a slow stroke
+            # (constant speed) is as steady as rest to an accelerometer.
+            vs = self.vs + (av - self.k_th * (th - self.th_g)) * dts
+            self.vs = vs
+            if vs < 0.0:
+                vs = -vs
+            if vs > self.vs_peak:
+                self.vs_peak = vs
+        self._live(t, dts, th, still)
+        if self.in_seg:
+            self.seg_n += 1
+            r = self.rest_us
+            if still and r > _END_REST_US and (self.angular or r > _LONG_REST_US or vs < _VS_SHARE * self.vs_peak + _VS_MIN):
+                self._close(_END_REST)
+            elif self.seg_n >= _RING - 1:
+                self._close(_END_NONE)  # no rest for the whole ring: analyse what it holds
+        elif self.move_us > _MOVE_US:
+            self._open(t)
+
+    def _live(self, t, dts, th, still):
+        """Live phase for the screen and the buzzer (the reps come from the analysis).
+
+        A phase shows once the movement is sure and is dated back to its
+        onset (filters.onset_us), a pause or the top to when stillness began.
+        """
+        v_old = self.vl
+        if self.angular:
+            v = -(th - self.th_prev) / dts if dts > 0.0 else 0.0
+            self.th_prev = th
+            v = v_old + (v - v_old) * 0.3
         else:
-            quiet = 0
-        self.quiet_us = quiet
-        self.v = v
-        self.x = x
-        if t - self.g_i_snap > _I_G_SNAP_US:
-            # g as it was 0.5-1 s ago, restored when a slow stroke turns out to have begun
-            self.g_i_old = self.g_i_mid
-            self.g_i_mid = g
-            self.g_i_snap = t
-        self._track(t, x, v, a, moving)
+            v = self.vs if self.in_seg else 0.0
+        self.vl = v
+        if dts > 0.0:
+            self.al += ((v - v_old) / dts - self.al) * 0.3
+        if self.in_seg and not still:
+            ph = self.phase
+            lim = self.v_live
+            if ph == "eccentric" or ph == "concentric":
+                lim *= 2.5  # a reversal without a rest must be clear (drift)
+            if v < -lim and ph != "eccentric":
+                self._set_phase("eccentric", onset_us(t, v, self.al, _ONSET_MAX_US))
+            elif v > lim and ph != "concentric":
+                self._set_phase("concentric", onset_us(t, v, self.al, _ONSET_MAX_US))
+        elif still and self.rest_us > _END_REST_US:
+            if not self.angular:
+                self.vl = 0.0
+            # between the strokes of a rep: pause; between reps: top
+            up_first = self.lead > 0
+            if self.phase == "eccentric":
+                self._set_phase("top" if up_first else "pause", t - self.rest_us)
+            elif self.phase == "concentric":
+                self._set_phase("pause" if up_first else "top", t - self.rest_us)
 
-    def _feed_angular(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
-        """Thigh: flexion angle (gyro-fused when there is a gyro) and its rate."""
-        if period != self.period_c:
-            self._coeffs(period)
-        dts = dt * 1e-6
-        tilt = self.tilt
-        tilt.update(ax, ay, az, dt)
-        rate = None
-        if gyro2 > 0.0:
-            theta, rate = tilt.fuse(gx, gy, gz, dt)
+    def _set_phase(self, phase, t):
+        if phase != self.phase:
+            self.phase = phase
+            self.phase_start_us = t
+
+    # --- segments ---------------------------------------------------------
+
+    def _open(self, t):
+        """Motion seen: the segment starts _PRE_US earlier (a slow lift leaves rest quietly)."""
+        n = 1
+        back = 0
+        i = self.head - 1
+        # ... but not before the rest that closed the previous segment began
+        lim = self.quiet_n if self.quiet_n < self.filled else self.filled
+        while n < lim and back < _PRE_US + self.move_us:
+            back += self.rb_dt[i if i >= 0 else i + _RING]
+            i -= 1
+            n += 1
+        self.seg_n = n
+        self.seg_t0 = t - back
+        self.in_seg = True
+        # The velocity gained before the motion was seen (a slow start is quiet).
+        vs = 0.0
+        if not self.angular:
+            g = self.g
+            kt = self.k_th
+            tg = self.th_g
+            first = self.head - n
+            for m in range(1, n):
+                j = first + m
+                if j < 0:
+                    j += _RING
+                elif j >= _RING:
+                    j -= _RING
+                vs += (self.rb_a[j] - g - kt * (self.rb_th[j] - tg)) * self.rb_dt[j] * 1e-6
+        self.vs = vs
+        self.vs_peak = vs if vs > 0.0 else -vs
+
+    def _close(self, end):
+        n = self.seg_n
+        i0 = self.head - n
+        if i0 < 0:
+            i0 += _RING
+        t0 = self.seg_t0
+        self.in_seg = False
+        self.seg_n = 0
+        # the closing rest, in blocks (a later segment may start within it)
+        self.quiet_n = (self.rest_us * n) // (self.t_head - t0) if self.t_head > t0 else 1
+        self._analyse(i0, n, t0, end)
+        if end == _END_NONE:
+            # keep going: the next segment starts here
+            self.in_seg = True
+            self.seg_n = 1
+            self.seg_t0 = self.t_head
+
+    def _rest_mean(self, src, i0, n, first):
+        """Mean of src over the rest at the start (first) or end of a segment."""
+        wt = self.wt
+        s = 0.0
+        m = 0
+        if first:
+            k = 0
+            while k < n and wt[k] <= _REST_AVG_US:
+                j = i0 + k
+                s += src[j if j < _RING else j - _RING]
+                m += 1
+                k += 1
         else:
-            theta = tilt.angle()
-        x = -theta
-        if self.x_prev is None:
-            self.x_prev = x
-        if rate is None:  # no gyro: differentiate the accelerometer angle
-            rate = (x - self.x_prev) / dts
-        else:
-            rate = -rate
-        self.x_prev = x
-        k = self.k_rate
-        v_old = self.v
-        v = v_old + (rate - v_old) * k
-        a = self.a_lp + ((v - v_old) / dts - self.a_lp) * k
-        self.v = v
-        self.a_lp = a
-        self.x = x
-        av = amag - self.g
-        if -0.4 < av < 0.4 and gyro2 < _QUIET_W2:
-            self.quiet_us += dt
-        else:
-            self.quiet_us = 0
-        moving = self.moving
-        if moving == 0 and self.quiet_us > _QUIET_US and -x < 20.0 and not self.has_p:
-            tilt.learn_reference(dt, _REF_TAU_US)
-        self._track(t, x, v, a, moving)
+            end = wt[n - 1]
+            k = n - 1
+            while k >= 0 and end - wt[k] <= _REST_AVG_US:
+                j = i0 + k
+                s += src[j if j < _RING else j - _RING]
+                m += 1
+                k -= 1
+        return s / m if m else 0.0
 
-    def _track(self, t, x, v, a, moving):
-        """Stroke state machine shared by both front ends."""
-        if moving == 0:
-            v_on = self.v_on
-            if v > v_on or v < -v_on:
-                # Not armed = just stopped; a reversal (bounce) may start at once.
-                if self.armed or (v > 0) != (self.last_dir > 0):
-                    self._start_stroke(t, x, v, a)
-            elif not self.armed and -v_on * 0.5 < v < v_on * 0.5:
-                self.armed = True
-        else:
-            s = v * moving
-            peak = self.s_peak
-            if s > peak:
-                self.s_peak = peak = s
-            v_end = peak * 0.15
-            if v_end < self.v_end_min:
-                v_end = self.v_end_min
-            if s < v_end:
-                self._end_stroke(t, x, s, a)
-            elif t - self.s_start > _MAX_STROKE_US:
-                # Longer than any lift's stroke: drift from a wrong g. Start
-                # over from rest and learn g afresh at the next stillness.
-                self.moving = 0
-                self.armed = False
-                self.v = 0.0
-                self.g_set = False
-                self._set_phase(t)
-        if self.has_q and self.moving == 0 and t - self.q_end > _MERGE_US:
-            self._finalize()
-
-    # --- strokes ----------------------------------------------------------
-
-    def _start_stroke(self, t, x, v, a):
-        d = 1 if v > 0 else -1
-        if self.mount == "implement":
-            # The slow start of this stroke looked like rest to the g estimate: undo that.
-            self.g = self.g_i_old
-        start = onset_us(t, v, a, _EXTRAP_US)
-        if start < self.s_end:
-            start = self.s_end  # not before the previous stroke came to rest
-        self.moving = d
-        self.s_start = start
-        # Displacement already covered since the onset (v ~ tau^2 => x ~ v tau / 3).
-        self.s_x0 = x - v * (t - start) * 1e-6 / 3.0
-        self.s_peak = v * d
-        self._set_phase(start)
-
-    def _end_stroke(self, t, x, s, a):
-        d = self.moving
-        self.last_dir = d
-        # A smooth stroke slows below 15 % of its peak speed in its last ~11 %:
-        # the extrapolation to rest never reaches further than that.
-        lim = (t - self.s_start) * _STOP_SHARE_NUM // _STOP_SHARE_DEN
-        end = stop_us(t, s, a, lim if lim < _EXTRAP_US else _EXTRAP_US)
-        self.s_end = end
-        disp = (x - self.s_x0) * d + s * (end - t) * 1e-6 / 3.0
-        self.moving = 0
-        self.armed = False
-        if disp >= self.d_min:
-            self._stroke(d, self.s_start, end, disp)
-        self._set_phase(end)
-
-    def gap(self, t_last):
-        """The stream stopped at t_last: close a cut stroke there, settle the rep."""
-        if self.moving:
-            d = self.moving
-            disp = (self.x - self.s_x0) * d
-            self.moving = 0
-            if disp >= self.d_min:
-                self._stroke(d, self.s_start, t_last, disp)
-        if self.has_q:
-            self._finalize()
-        self._restart()
-        self._set_phase(t_last)
-
-    def finish(self, t_last):
-        self.gap(t_last)
-
-    def _stroke(self, d, start, end, disp):
-        if self.lead == 0:
-            self.lead = d
-        if d == self.lead:
-            if self.has_q:
-                self._finalize()
-            if self.has_p and not self.has_q and start - self.p_end < _MERGE_US:
-                self.p_end = end
-                self.p_disp += disp
-                return
-            self.has_p = True
-            self.has_q = False
-            self.p_start, self.p_end, self.p_disp = start, end, disp
+    def _analyse(self, i0, n, t0, end):
+        """end: _END_REST (a rest closed it), _END_GAP (the stream stopped: the
+        velocity is taken as zero there, no rest level is known), _END_NONE."""
+        at_rest = end == _END_REST
+        if n < 4:
             return
-        if not self.has_p:
-            return  # a return stroke without its first half (e.g. standing up to start)
-        if self.has_q:
-            if start - self.q_end < _MERGE_US:
-                self.q_end = end
-                self.q_disp += disp
-            return
-        if start - self.p_end > _MAX_PAIR_GAP_US:
+        wt = self.wt
+        wx = self.wx
+        dtb = self.rb_dt
+        acc = self.rb_a
+        tha = self.rb_th
+        # Times from the segment start (the first block's own time).
+        t = 0
+        for k in range(n):
+            j = i0 + k
+            if j >= _RING:
+                j -= _RING
+            if k:
+                t += dtb[j]
+            wt[k] = t
+        th0 = self._rest_mean(tha, i0, n, True)
+        th1 = self._rest_mean(tha, i0, n, False) if at_rest else th0
+        if self.angular:
+            for k in range(n):
+                j = i0 + k
+                wx[k] = -tha[j if j < _RING else j - _RING]  # flexion lowers the hip: down
+        else:
+            e0 = self._rest_mean(acc, i0, n, True)
+            e1 = self._rest_mean(acc, i0, n, False) if at_rest else e0
+            # The sensor's error changes with the tilt: measured at the two rests
+            # when the tilt changed between them, else as learned before.
+            dth = th1 - th0
+            if at_rest and (dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN):
+                ks = (e1 - e0) / dth
+                if ks > _TH_SLOPE_MAX:  # more than a sensor's errors can make: one rest was not rest
+                    ks = _TH_SLOPE_MAX
+                elif ks < -_TH_SLOPE_MAX:
+                    ks = -_TH_SLOPE_MAX
+                m = self.k_th_n + 1 if self.k_th_n < 4 else 4
+                self.k_th += (ks - self.k_th) / m
+                self.k_th_n = m
+            else:
+                ks = self.k_th
+            # Trapezoid integration; then the velocity's residual at the end
+            # rest (a constant error) is removed as a straight line.
+            v = 0.0
+            x = 0.0
+            a_prev = 0.0
+            v_prev = 0.0
+            for k in range(n):
+                j = i0 + k
+                if j >= _RING:
+                    j -= _RING
+                a = acc[j] - e0 - ks * (tha[j] - th0)
+                if k:
+                    h = (wt[k] - wt[k - 1]) * 1e-6
+                    v += (a + a_prev) * 0.5 * h
+                a_prev = a
+                wx[k] = v  # velocity for now
+            span = wt[n - 1] * 1e-6
+            if end != _END_NONE and span < _LONG_SEG_S:
+                c = v / span if span > 0.0 else 0.0
+                for k in range(n):
+                    v = wx[k] - c * wt[k] * 1e-6
+                    if k:
+                        x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+                    v_prev = v
+                    wx[k] = x
+            else:
+                self._detrend(n)
+        self._strokes(n, t0)
+
+    def _detrend(self, n):
+        """Reps without a rest between them (or a segment longer than the ring):
+        the velocity less its mean over the surrounding _DETREND_US, which is
+        zero over whole reps (back where they started) and takes the drift
+        away whatever its shape. wx holds the velocity on entry, the
+        displacement on return."""
+        wx = self.wx
+        wv = self.wv
+        wt = self.wt
+        x = 0.0
+        for k in range(n):  # plain displacement first, kept in wv
+            if k:
+                x += (wx[k] + wx[k - 1]) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+            wv[k] = x
+        half = _DETREND_US // 2
+        lo = hi = 0
+        for k in range(n):
+            t = wt[k]
+            while lo < k and wt[lo] < t - half:
+                lo += 1
+            while hi < n - 1 and wt[hi] < t + half:
+                hi += 1
+            dt = (wt[hi] - wt[lo]) * 1e-6
+            wx[k] -= (wv[hi] - wv[lo]) / dt if dt > 0.0 else 0.0  # wx: detrended velocity
+        x = 0.0
+        for k in range(n):
+            if k:
+                x += (wx[k] + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+            v_prev = wx[k]
+            wv[k] = x
+        for k in range(n):
+            wx[k] = wv[k]
+
+    def _strokes(self, n, t0):
+        """Turning points of wx[0:n] (hysteresis d_min), each run between them a stroke."""
+        wx = self.wx
+        hys = self.d_min
+        pts = [0]
+        d = 0
+        cand = 0
+        x0 = wx[0]
+        for k in range(1, n):
+            xk = wx[k]
+            if d == 0:
+                if xk - x0 >= hys:
+                    d = 1
+                    cand = k
+                elif x0 - xk >= hys:
+                    d = -1
+                    cand = k
+            elif d > 0:
+                if xk > wx[cand]:
+                    cand = k
+                elif wx[cand] - xk >= hys:
+                    pts.append(cand)
+                    d = -1
+                    cand = k
+            else:
+                if xk < wx[cand]:
+                    cand = k
+                elif xk - wx[cand] >= hys:
+                    pts.append(cand)
+                    d = 1
+                    cand = k
+        if d != 0:
+            pts.append(cand)
+        strokes = []
+        prev_end = None
+        for s in range(len(pts) - 1):
+            a, b = pts[s], pts[s + 1]
+            l0, l1 = wx[a], wx[b]
+            size = l1 - l0
+            sd = 1 if size > 0 else -1
+            t10 = self._cross(a, b, l0 + 0.1 * size, sd)
+            t90 = self._cross(a, b, l0 + 0.9 * size, sd)
+            span = (t90 - t10) / _MJ_SPAN
+            start = t0 + int(t10 - _MJ_T10 * span)
+            end = t0 + int(t90 + _MJ_T10 * span)
+            if prev_end is not None and start < prev_end:
+                # a reversal without a pause: the extrapolations overlap
+                mid = (start + prev_end) // 2
+                strokes[-1][2] = mid
+                start = mid
+            strokes.append([sd, start, end, size * sd])
+            prev_end = end
+        # Walking: short strokes back to back, with no rest between them (a
+        # set rests at least at one end of every rep).
+        run = 0
+        prev_end = None
+        for s in strokes:
+            if s[2] - s[1] < _WALK_STROKE_US and (prev_end is None or s[1] - prev_end < _WALK_GAP_US):
+                run += 1
+                if run >= _WALK_STROKES:
+                    self.has_p = False
+                    return
+            else:
+                run = 1 if s[2] - s[1] < _WALK_STROKE_US else 0
+            prev_end = s[2]
+        for s in strokes:
+            self._stroke(s[0], s[1], s[2], s[3])
+
+    def _cross(self, a, b, level, d):
+        """Time (us from the segment start) where wx first reaches level going direction d."""
+        wx = self.wx
+        wt = self.wt
+        for k in range(a + 1, b + 1):
+            if (wx[k] - level) * d >= 0.0:
+                x0 = wx[k - 1]
+                f = (level - x0) / (wx[k] - x0) if wx[k] != x0 else 1.0
+                return wt[k - 1] + f * (wt[k] - wt[k - 1])
+        return float(wt[b])
+
+    # --- strokes into reps ------------------------------------------------
+
+    def _stroke(self, d, start, end, size):
+        dur = end - start
+        if dur < _MIN_STROKE_US or dur > _MAX_STROKE_US or size < self.d_min:
             self.has_p = False
             return
-        self.has_q = True
-        self.q_start, self.q_end, self.q_disp = start, end, disp
+        if self.has_p and d != self.p_d and start - self.p_end <= self.pair_gap:
+            big = size if size > self.p_size else self.p_size
+            small = self.p_size if size > self.p_size else size
+            if small >= _BALANCE * big and (self.lead == 0 or self.p_d == self.lead):
+                if self.lead == 0:
+                    self.lead = self.p_d
+                self.has_p = False
+                self._candidate(self.p_start, self.p_end, start, end, self.p_size, size)
+                return
+        if self.lead == 0 or d == self.lead:
+            self.has_p = True
+            self.p_d = d
+            self.p_start, self.p_end, self.p_size = start, end, size
+        else:
+            self.has_p = False
 
-    def _finalize(self):
-        self.has_q = False
-        self.has_p = False
-        big = self.p_disp if self.p_disp > self.q_disp else self.q_disp
-        small = self.q_disp if self.p_disp > self.q_disp else self.p_disp
-        if small < self.balance * big:
+    def _candidate(self, start, bottom, rise, end, s1, s2):
+        """A rep-shaped pair of strokes: emit it when it fits the set.
+
+        A set is a run of reps alike in size and in the time of each phase.
+        Until a run exists, candidates wait (up to _PENDING of them) for one
+        like them; once it does, a candidate unlike it (a re-rack, a pick-up,
+        a foot set down and lifted between step-ups) is not a rep.
+        """
+        c = (start, bottom, rise, end, (s1 + s2) * 0.5, s1, s2)
+        if self.run_n and start - self.last_rep_end > _SET_GAP_US:
+            self.run_n = 0  # a new set
+        if self.run_n:
+            if self._similar(c, self.run):
+                self._accept(c)
             return
-        start, bottom, rise, end = self.p_start, self.p_end, self.q_start, self.q_end
-        if rise < bottom:  # extrapolations overlapped at a bounce
+        pend = self.pending
+        for i in range(len(pend) - 1, -1, -1):
+            p = pend[i]
+            if start - p[3] <= _SET_GAP_US and self._similar(c, p):
+                del pend[:]
+                self._accept(p)
+                self._accept(c)
+                return
+        pend.append(c)
+        if len(pend) > _PENDING:
+            pend.pop(0)
+
+    def _similar(self, c, ref):
+        """Alike: size within _SIMILAR, each stroke's time within _SIMILAR_T, pause close."""
+        size = c[4]
+        rs = ref[4]
+        if size < _SIMILAR * rs or rs < _SIMILAR * size:
+            return False
+        for a, b in ((c[1] - c[0], ref[1] - ref[0]), (c[3] - c[2], ref[3] - ref[2])):
+            if a < _SIMILAR_T * b or b < _SIMILAR_T * a:
+                return False
+        dp = (c[2] - c[1]) - (ref[2] - ref[1])
+        return -_PAUSE_SLACK_US - (ref[2] - ref[1]) // 2 <= dp <= _PAUSE_SLACK_US + (ref[2] - ref[1]) // 2
+
+    def _accept(self, c):
+        start, bottom, rise, end, size, s1, s2 = c
+        # The run's mean rep (times from its start), for _similar.
+        n = self.run_n + 1 if self.run_n < 8 else 8
+        r = self.run
+        if self.run_n == 0:
+            r[0] = 0
+            r[1] = bottom - start
+            r[2] = rise - start
+            r[3] = end - start
+            r[4] = size
+        else:
+            r[1] += (bottom - start - r[1]) // n
+            r[2] += (rise - start - r[2]) // n
+            r[3] += (end - start - r[3]) // n
+            r[4] += (size - r[4]) / n
+        self.run_n = n
+        self.last_rep_end = end
+        if rise < bottom:
             bottom = rise = (bottom + rise) // 2
-        if bottom < start:
-            bottom = start
-        if end < rise:
-            end = rise
         self.count += 1
         rep = Rep(self.count, start, bottom, rise, end)
         if self.lead > 0:
             rep.concentric_first = True
-            up_disp, up_us = self.p_disp, bottom - start
+            up_size, up_us = s1, bottom - start
         else:
-            up_disp, up_us = self.q_disp, end - rise
+            up_size, up_us = s2, end - rise
         if self.angular:
-            rep.depth_deg = (self.p_disp + self.q_disp) * 0.5
+            rep.depth_deg = size
         else:
-            rep.rom_cm = (self.p_disp + self.q_disp) * 50.0
+            rep.rom_cm = size * 100.0
             if up_us > 0:
-                rep.mean_velocity_m_s = up_disp / (up_us * 1e-6)
+                rep.mean_velocity_m_s = up_size / (up_us * 1e-6)
         if self.tempo is not None:
             self.tempo.judge_rep(rep)
         self.out.append(rep)
 
-    def _set_phase(self, t):
-        m = self.moving
-        if m < 0:
-            phase = "eccentric"
-        elif m > 0:
-            phase = "concentric"
-        elif self.has_p and not self.has_q:
-            phase = "pause" if self.lead < 0 else "top"
-        else:
-            phase = "top"
-        if phase != self.phase:
-            self.phase = phase
-            self.phase_start_us = t
+    # --- stream edges -----------------------------------------------------
+
+    def gap(self, t_last):
+        """The stream stopped at t_last: analyse the open segment, keep the reps."""
+        if self.in_seg:
+            self._close(_END_GAP)
+            self.in_seg = False
+        self._restart()
+        self._set_phase("top", t_last)
+
+    def finish(self, t_last):
+        self.gap(t_last)
+        del self.pending[:]
+        self.has_p = False
