@@ -183,7 +183,6 @@ def test_committed_suite_strength(suite):
     check_strength(st)
 
 
-@pytest.mark.xfail(strict=True, reason="engine not there yet: false reps in the committed suite's walks")
 def test_committed_suite_walks(suite):
     wk = _by_mode(suite, "walk")
     require(bool(wk), "the committed suite has no walk traces")

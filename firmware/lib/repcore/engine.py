@@ -37,6 +37,14 @@ class EngineError(ValueError):
 
 
 class Engine:
+    """The public engine: settings checked here, samples fed to its _Stream.
+
+    (The per-sample state lives on _Stream, a class without properties: on
+    MicroPython every attribute store on an instance of a class that has
+    properties searches the class for a setter, which doubled the cost of a
+    sample. Engine keeps the properties; feed and finish are _Stream's.)
+    """
+
     def __init__(self, mode=MODE_STRENGTH, mount="waist", tempo=None,
                  tolerance_ms=DEFAULT_TOLERANCE_MS, odr_hz=None, exercise=None):
         if mode not in MODES:
@@ -52,21 +60,19 @@ class Engine:
         self.exercise = exercise  # optional: which lift (its first stroke goes up or down)
         if mode == MODE_HOPS:
             from repcore.hops import HopDetector
-            self.det = HopDetector(mount)
-            self._hops = True
+            det = HopDetector(mount)
         else:
             from repcore.strength import StrengthDetector
-            self.det = StrengthDetector(mount, self.tempo, exercise)
-            self._hops = False
-        self.reset()
+            det = StrengthDetector(mount, self.tempo, exercise)
+        self.det = det
+        self.stream = _Stream(det, mode == MODE_HOPS, odr_hz)
+        # feed(t_us, ax, ay, az, gx=0, gy=0, gz=0) -> event or None
+        self.feed = self.stream.feed_hops if mode == MODE_HOPS else self.stream.feed
+        self.finish = self.stream.finish  # end of stream: call until it returns None
 
     def reset(self):
         """Start a new stream (a new set): counts, clock and filters start over."""
-        self.det.reset()
-        self.t_last = None
-        self._set_period(int(1000000 / self.odr_hz) if self.odr_hz else _DEFAULT_PERIOD_US)
-        self.measured = 0  # periods seen; the average settles over the first few
-        self._new_block()
+        self.stream.reset()
 
     @property
     def count(self):
@@ -80,53 +86,118 @@ class Engine:
     def phase_start_us(self):
         return self.det.phase_start_us
 
+
+class _Stream:
+    """The clock and the sample path (see Engine)."""
+
+    def __init__(self, det, hops, odr_hz):
+        self.det = det
+        self._hops = hops
+        self.odr_hz = odr_hz
+        self.reset()
+
+    def reset(self):
+        self.det.reset()
+        self.t_last = 0
+        self.started = False  # no sample yet
+        self.fast_us = 0  # strength on a settled clock: steps up to this take the fast path
+        self._set_period(int(1000000 / self.odr_hz) if self.odr_hz else _DEFAULT_PERIOD_US)
+        self.measured = 0  # periods seen; the average settles over the first few
+        self._new_block()
+
     def feed(self, t_us, ax, ay, az, gx=0.0, gy=0.0, gz=0.0):
-        t_last = self.t_last
-        if t_last is None:
-            dt = self.period_us
-        else:
-            dt = t_us - t_last
-            if dt <= 0:
-                return self._next()  # duplicate or backwards timestamp: skip it
-            if dt > self.gap_us or self.measured < 8:
-                dt = self._clock(dt, t_last)
-            elif dt != self.period_us:
-                # Slow integer average: jitter barely moves it, filters keep their coefficients.
-                p = self.period_us + (dt - self.period_us) // 16
-                if p != self.period_us:
-                    self._set_period(p)
-        self.t_last = t_us
-        det = self.det
-        if self._hops:
-            # Every sample: take-off and touch-down are timed to the sample.
-            det.feed(t_us, dt, math.sqrt(ax * ax + ay * ay + az * az))
-        else:
-            # Strength moves at a few Hz: average blocks of samples (~20 ms) and
-            # run the detector once per block; per sample this is three adds.
-            # (The block's last gyro sample turns the gravity estimate: rotation is smooth.)
+        # Fast path, strength on a settled clock: most samples only add to the
+        # block (the per-sample cost is what the board pays 208 times a second).
+        dt = t_us - self.t_last
+        if 0 < dt <= self.fast_us:
+            self.t_last = t_us
             n = self.n + 1
             if n < self.decim:
                 self.n = n
                 self.sx += ax
                 self.sy += ay
                 self.sz += az
-                if det.out:
-                    return det.out.pop(0)
-                return None
-            ax = (self.sx + ax) / n
-            ay = (self.sy + ay) / n
-            az = (self.sz + az) / n
-            self.n = 0
-            self.sx = self.sy = self.sz = 0.0
-            t_mid = t_us - (((n - 1) * self.period_us) >> 1)  # the block's mean time
-            t_prev = self.t_block
-            self.t_block = t_mid
-            step = t_mid - t_prev if t_prev is not None else self.period_us * n
-            if step <= 0:
-                step = self.period_us
-            det.feed(t_mid, step, self.period_us * n, ax, ay, az,
-                     math.sqrt(ax * ax + ay * ay + az * az), gx, gy, gz,
-                     gx * gx + gy * gy + gz * gz)
+                return None  # (a queued event waits for the block's end)
+            return self._block(t_us, n, ax, ay, az, gx, gy, gz)
+        return self._feed_slow(t_us, dt, ax, ay, az, gx, gy, gz)
+
+    def feed_hops(self, t_us, ax, ay, az, gx=0.0, gy=0.0, gz=0.0):
+        """Hops: every sample goes to the detector (take-off and touch-down are timed to the sample)."""
+        dt = t_us - self.t_last
+        if 0 < dt <= self.gap_us and self.measured >= 8:
+            d = (dt - self.period_us + 8) >> 4  # slow average of the period (see _feed_slow)
+            if d:
+                self._set_period(self.period_us + d)
+            self.t_last = t_us
+            det = self.det
+            det.feed(t_us, dt, math.sqrt(ax * ax + ay * ay + az * az))
+            if det.out:
+                return det.out.pop(0)
+            return None
+        return self._feed_slow(t_us, dt, ax, ay, az, gx, gy, gz)
+
+    def _feed_slow(self, t_us, dt, ax, ay, az, gx, gy, gz):
+        """Hops (every sample), the first samples of a stream, gaps, bad timestamps."""
+        if not self.started:
+            self.started = True
+            dt = self.period_us
+        else:
+            if dt <= 0:
+                return self._next()  # duplicate or backwards timestamp: skip it
+            if dt > self.gap_us or self.measured < 8:
+                dt = self._clock(dt, self.t_last)
+            else:
+                # Slow integer average (rounded: a floor would walk down on jitter):
+                # jitter barely moves it, filters keep their coefficients.
+                d = (dt - self.period_us + 8) >> 4
+                if d:
+                    self._set_period(self.period_us + d)
+        self.t_last = t_us
+        det = self.det
+        if self._hops:
+            # Every sample: take-off and touch-down are timed to the sample.
+            det.feed(t_us, dt, math.sqrt(ax * ax + ay * ay + az * az))
+            if det.out:
+                return det.out.pop(0)
+            return None
+        if self.measured >= 8:
+            self.fast_us = self.gap_us  # the clock has settled: the fast path from now on
+        n = self.n + 1
+        if n < self.decim:
+            self.n = n
+            self.sx += ax
+            self.sy += ay
+            self.sz += az
+            return self._next()
+        return self._block(t_us, n, ax, ay, az, gx, gy, gz)
+
+    def _block(self, t_us, n, ax, ay, az, gx, gy, gz):
+        """Strength moves at a few Hz: the detector runs once per block of samples
+        on their mean (the block's last gyro sample turns the gravity estimate:
+        rotation is smooth)."""
+        ax = (self.sx + ax) / n
+        ay = (self.sy + ay) / n
+        az = (self.sz + az) / n
+        self.n = 0
+        self.sx = self.sy = self.sz = 0.0
+        p = self.period_us
+        t_prev = self.t_block_end
+        self.t_block_end = t_us
+        if t_prev is not None and self.fast_us:
+            # The clock's slow average, once per block: the block's own period.
+            d = ((t_us - t_prev) // n - p + 2) >> 2
+            if d:
+                self._set_period(p + d)
+                self.fast_us = self.gap_us
+        t_mid = t_us - (((n - 1) * p) >> 1)  # the block's mean time
+        t_prev = self.t_block
+        self.t_block = t_mid
+        step = t_mid - t_prev if t_prev is not None else p * n
+        if step <= 0:
+            step = p
+        det = self.det
+        det.feed(t_mid, step, p * n, ax, ay, az, math.sqrt(ax * ax + ay * ay + az * az),
+                 gx, gy, gz, gx * gx + gy * gy + gz * gz)
         if det.out:
             return det.out.pop(0)
         return None
@@ -142,6 +213,7 @@ class Engine:
         self.n = 0
         self.sx = self.sy = self.sz = 0.0
         self.t_block = None
+        self.t_block_end = None
 
     def _clock(self, dt, t_last):
         """Rare path: the first periods of a stream, and gaps. Returns the step to use."""
@@ -154,6 +226,7 @@ class Engine:
         if dt > self.gap_us:
             self.det.gap(t_last)
             self._new_block()
+            self.fast_us = 0
             return p
         # First periods: plain running mean, then the slow average.
         self.measured += 1
@@ -167,7 +240,8 @@ class Engine:
 
     def finish(self):
         """End of stream: settle what is pending; call until it returns None."""
-        if self.t_last is not None:
+        if self.started:
             self.det.finish(self.t_last)
-            self.t_last = None
+            self.started = False
+            self.fast_us = 0
         return self._next()

@@ -47,6 +47,7 @@ _REST_AVG_US = const(250000)  # rest levels at the ends of a segment are means o
 _LONG_REST_US = const(1200000)  # ... and this long whatever the velocity says
 _VS_SHARE = 0.15  # a shorter rest closes it only when the segment's velocity is this share of its peak
 _VS_MIN = 0.02  # (+ this, m/s)
+_VS_DRIFT = 3e-8  # (+ this per us of segment: what 0.03 m/s^2 of error in g adds)
 _END_NONE = const(0)  # how a segment ended (see _analyse)
 _END_GAP = const(1)
 _END_REST = const(2)
@@ -79,6 +80,7 @@ _SIMILAR = 0.6  # reps of one set: sizes within this ratio ...
 _SIMILAR_T = 0.5  # ... each stroke's time within this ratio ...
 _PAUSE_SLACK_US = const(600000)  # ... and the pause within this (plus half the set's pause)
 _PENDING = const(3)
+_ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
 _WALK_STROKES = const(4)  # a segment with this many short strokes back to back is walking
 _WALK_GAP_US = const(150000)
@@ -134,7 +136,7 @@ class StrengthDetector:
         self.wt = array("l", [0] * _RING)
         self.wx = array("f", [0.0] * _RING)
         self.wv = array("f", [0.0] * _RING)
-        self.period_c = 0
+        self.period_lo = self.period_hi = 0
         self.reset()
 
     def reset(self):
@@ -147,10 +149,11 @@ class StrengthDetector:
         self.bx = self.by = self.bz = 0.0
         self.g = G
         self.g_set = False
+        self.g_n = 0
         self.th_g = 0.0  # tilt at which g was learned
         self.ux = self.uy = 0.0
         self.uz = 1.0
-        self.have_dir = False
+        self.started = False  # the gravity direction survives gaps in the stream
         self.rx = self.ry = 0.0
         self.rz = 1.0
         self.have_ref = False
@@ -171,223 +174,269 @@ class StrengthDetector:
     def _restart(self):
         """Forget the motion state (start of stream or after a gap), keep the reps."""
         self.head = 0  # next ring slot
-        self.filled = 0  # blocks in the ring (up to _RING)
-        self.t_head = 0  # time of the last block written
+
+        self.nb = 0  # blocks written
         self.in_seg = False
-        self.seg_n = 0  # blocks in the open segment
-        self.quiet_n = 0  # blocks since the rest that closed the last segment began
+        self.seg_nb0 = 0  # blocks written before the open segment's first
+        self.quiet_nb0 = 0  # blocks written when the rest that closed the last segment began
         self.seg_t0 = 0
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
-        self.sax = self.say = self.saz = 0.0
-        self.have_slow = False
+        self.sa = 0.0
+        self.ux_prev = self.uy_prev = self.uz_prev = 0.0
         self.qa = self.qw = 0.0
         self.fq = 0.0
         self.nfa = 1.0
         self.nfw = 0.1
         self.vl = 0.0
-        self.al = 0.0
         self.th_prev = 0.0
 
     # --- per block --------------------------------------------------------
 
     def _coeffs(self, period):
-        self.period_c = period
+        self.period_lo = period - (period >> 5)
+        self.period_hi = period + (period >> 5)
         self.k_q = alpha(period, _Q_TAU_US)
         self.k_slow = alpha(period, _SLOW_TAU_US)
         self.k_nf_down = alpha(period, _NF_DOWN_TAU_US)
-        self.k_nf_up = alpha(period, _NF_UP_TAU_US)
+        self.k_nf_grow = 1.0 + period / _NF_UP_TAU_US
         self.k_gb = alpha(period, _GB_TAU_US)
         self.k_g = alpha(period, _G_TAU_US)
-        self.k_dir = alpha(period, _DIR_TAU_US)
+        self.k_dir4 = alpha(4 * period, _DIR_TAU_US)
         self.k_dir_rest = alpha(period, _DIR_REST_TAU_US)
         self.k_dir_nogyro = alpha(period, _DIR_NOGYRO_TAU_US)
         self.k_ref = alpha(period, _REF_TAU_US)
 
     def feed(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
-        if period != self.period_c:
-            self._coeffs(period)
+        # Hot path (once per block): locals over attributes, few float
+        # operations (each one allocates on MicroPython), no calls but sqrt/acos.
+        if period > self.period_hi or period < self.period_lo:
+            self._coeffs(period)  # (not for every wobble of the measured period: ~30 divisions)
+        if not self.started:
+            self._start(ax, ay, az, amag)
         dts = dt * 1e-6
-        if gyro2 > 0.0:
-            self.has_gyro = True
-        # Steadiness of the accelerometer vector against its slow mean.
-        if not self.have_slow:
-            self.sax, self.say, self.saz = ax, ay, az
-            self.have_slow = True
-        k = self.k_slow
-        self.sax += (ax - self.sax) * k
-        self.say += (ay - self.say) * k
-        self.saz += (az - self.saz) * k
-        ex = ax - self.sax
-        ey = ay - self.say
-        ez = az - self.saz
-        k = self.k_q
-        # (magnitudes, not squares: a squared average takes long to fall after a big move)
-        qa = self.qa + (math.sqrt(ex * ex + ey * ey + ez * ez) - self.qa) * k
+        gyro = self.has_gyro
+        if gyro2 > 0.0 and not gyro:
+            self.has_gyro = gyro = True
+        kq = self.k_q
+        # Steadiness: |a| against its short mean (turns are the gyro's to see).
+        sa = self.sa
+        sa += (amag - sa) * self.k_slow
+        self.sa = sa
+        e = amag - sa
+        qa = self.qa
+        qa += ((e if e > 0.0 else -e) - qa) * kq
         self.qa = qa
-        wx = gx - self.bx
-        wy = gy - self.by
-        wz = gz - self.bz
-        qw = self.qw + (math.sqrt(wx * wx + wy * wy + wz * wz) - self.qw) * k
-        self.qw = qw
-        # Noise floors: the quietest level seen lately (rate and noise dependent).
-        # (They fall toward a quieter level quickly and rise by at most a share
-        # of their own value: motion, however large, lifts them only slowly.)
+        bx = self.bx
+        by = self.by
+        bz = self.bz
+        wx = gx - bx
+        wy = gy - by
+        wz = gz - bz
+        qw = self.qw
+        if gyro:
+            # (the raw rate: its bias is part of the noise floor below)
+            qw += (math.sqrt(gyro2) - qw) * kq
+            self.qw = qw
+        # Noise floors: the quietest level seen lately (rate and noise dependent);
+        # they fall quickly and rise by at most a share of their own value.
         nfa = self.nfa
         if qa < nfa:
             nfa += (qa - nfa) * self.k_nf_down
         else:
-            nfa += nfa * self.k_nf_up
+            nfa *= self.k_nf_grow
         self.nfa = nfa
+        steady = qa < _A_REST + _NF_K * nfa
+        # Turning: the gyro's rate (or, without one, how fast the accelerometer's
+        # direction moved at the last block), against its own noise floor.
         nfw = self.nfw
         if qw < nfw:
             nfw += (qw - nfw) * self.k_nf_down
         else:
-            nfw += nfw * self.k_nf_up
+            nfw *= self.k_nf_grow
         self.nfw = nfw
-        steady = qa < _A_REST + _NF_K * nfa and (not self.has_gyro or qw < _W_REST + _NF_K * nfw)
+        steady = steady and qw < _W_REST + _NF_K * nfw
+        in_seg = self.in_seg
         # At rest (and not inside a segment: what is learned must not change under the analysis).
-        rest = steady and self.rest_us > _END_REST_US and not self.in_seg
-        if rest:
-            k = self.k_gb
-            self.bx += wx * k
-            self.by += wy * k
-            self.bz += wz * k
-        # Gravity direction.
-        if not self.have_dir:
-            n = amag if amag > 0.0 else 1.0
-            self.ux, self.uy, self.uz = ax / n, ay / n, az / n
-            self.have_dir = True
-        ux, uy, uz = self.ux, self.uy, self.uz
-        if self.has_gyro:
-            # A world-fixed vector seen from a body turning at w changes at u x w.
-            ux += (uy * wz - uz * wy) * dts
-            uy += (uz * wx - ux * wz) * dts
-            uz += (ux * wy - uy * wx) * dts
-            k = self.k_dir_rest if rest else self.k_dir
+        rest = steady and not in_seg and self.rest_us > _END_REST_US
+        # Gravity direction: the gyro turns it (a world-fixed vector seen from a
+        # body turning at w changes at u x w); at rest (or without a gyro) the
+        # accelerometer says where it is.
+        ux = self.ux
+        uy = self.uy
+        uz = self.uz
+        if gyro:
+            cx = (uy * wz - uz * wy) * dts
+            cy = (uz * wx - ux * wz) * dts
+            cz = (ux * wy - uy * wx) * dts
+            ux += cx
+            uy += cy
+            uz += cz
+            if rest:
+                k = self.k_gb
+                self.bx = bx + wx * k
+                self.by = by + wy * k
+                self.bz = bz + wz * k
+                k = self.k_dir_rest
+            else:
+                # moving: the gyro's drift corrected slowly, every 4th block
+                k = self.k_dir4 if self.nb & 3 == 0 else 0.0
         else:
             k = self.k_dir_nogyro
-        if 5.9 < amag < 13.7:  # free fall and impacts do not point down
-            ux += (ax / amag - ux) * k
-            uy += (ay / amag - uy) * k
-            uz += (az / amag - uz) * k
-        n = math.sqrt(ux * ux + uy * uy + uz * uz)
-        ux /= n
-        uy /= n
-        uz /= n
-        self.ux, self.uy, self.uz = ux, uy, uz
-        fv = ax * ux + ay * uy + az * uz if self.has_gyro else amag
-        if not self.have_ref:
-            self.rx, self.ry, self.rz = ux, uy, uz
-            self.have_ref = True
-        c = ux * self.rx + uy * self.ry + uz * self.rz
-        if c > 1.0:
-            c = 1.0
-        elif c < -1.0:
-            c = -1.0
-        th = math.acos(c) * 57.29577951308232
-        if rest and not self.in_seg and not self.has_p and th < _REF_NEAR_DEG:
+        if k > 0.0 and 5.9 < amag < 13.7:  # free fall and impacts do not point down
+            k /= amag
+            ux += ax * k - ux * k * amag
+            uy += ay * k - uy * k * amag
+            uz += az * k - uz * k * amag
+        n = 1.5 - 0.5 * (ux * ux + uy * uy + uz * uz)  # renormalise (one Newton step: |u| stays ~1)
+        ux *= n
+        uy *= n
+        uz *= n
+        self.ux = ux
+        self.uy = uy
+        self.uz = uz
+        if gyro:
+            fv = ax * ux + ay * uy + az * uz
+        else:
+            # No gyro: turns are seen as the accelerometer's direction moving.
+            # (read as steadiness at the next block, against its own noise floor)
+            fv = amag
+            e = ux - self.ux_prev
+            r = e if e > 0.0 else -e
+            e = uy - self.uy_prev
+            r += e if e > 0.0 else -e
+            e = uz - self.uz_prev
+            r += e if e > 0.0 else -e
+            if dts > 0.0:
+                self.qw = qw + (r / dts - qw) * kq
+            self.ux_prev = ux
+            self.uy_prev = uy
+            self.uz_prev = uz
+        rx = self.rx
+        ry = self.ry
+        rz = self.rz
+        c = ux * rx + uy * ry + uz * rz
+        th = math.acos(c if c < 1.0 else 1.0) * 57.29577951308232
+        if rest and not self.has_p and th < _REF_NEAR_DEG:
             k = self.k_ref
-            self.rx += (ux - self.rx) * k
-            self.ry += (uy - self.ry) * k
-            self.rz += (uz - self.rz) * k
-        # Still: steady, and reading the 1 g of the last rest. A slow lift's
-        # start and end are steady too, but not at 1 g; the tolerance grows
-        # with the tilt since that rest (the sensor's scale and bias errors
-        # read differently at another angle; the gyro sees those turns).
-        av = fv - self.g
+            self.rx = rx + (ux - rx) * k
+            self.ry = ry + (uy - ry) * k
+            self.rz = rz + (uz - rz) * k
+        # Still: steady, and reading the 1 g of the last rest (less the
+        # learned tilt error). A slow lift's start and end are steady too,
+        # but not at 1 g; the tolerance grows with the tilt since that rest.
+        g = self.g
         d = th - self.th_g
-        fq = self.fq + (av - self.k_th * d - self.fq) * self.k_q  # less the learned tilt error
+        av = fv - g - self.k_th * d
+        fq = self.fq
+        fq += (av - fq) * kq
         self.fq = fq
         still = steady
-        if self.g_set:
+        if steady and self.g_set:
             tol = _A_ABS + _A_NOISE_K * nfa + _A_PER_DEG * (d if d > 0.0 else -d)
-            still = steady and -tol < fq < tol
+            still = -tol < fq < tol
         # The sensor's own 1 g (scale error and bias included), learned at rest.
         if rest and still and 5.9 < fv < 13.7:
             if self.g_set:
-                self.g += (fv - self.g) * self.k_g
-                self.th_g += (th - self.th_g) * self.k_g
+                # a running mean over the first rest, then slowly
+                n = self.g_n + 1
+                self.g_n = n
+                k = 1.0 / n
+                if k < self.k_g:
+                    k = self.k_g
+                self.g = g + (fv - g) * k
+                self.th_g += d * k
             else:
                 self.g = fv
                 self.th_g = th
                 self.fq = 0.0
                 self.g_set = True
-        # The ring.
+                self.g_n = 1
+        # The ring (fv, not fv - g: g may be learned again while a segment's
+        # pre-roll is still in the ring).
         h = self.head
         self.rb_dt[h] = dt
-        self.rb_a[h] = fv  # not fv - g: g may be learned again while a segment's pre-roll is in the ring
+        self.rb_a[h] = fv
         self.rb_th[h] = th
         h += 1
         self.head = h if h < _RING else 0
-        if self.filled < _RING:
-            self.filled += 1
-        self.t_head = t
-        self.quiet_n += 1
+        nb = self.nb + 1  # blocks written (segment lengths, pre-rolls are counted from it)
+        self.nb = nb
         # Rest and motion.
         if still:
-            self.rest_us += dt
+            rest_us = self.rest_us + dt
+            self.rest_us = rest_us
             self.move_us = 0
         else:
-            self.move_us += dt
-            if self.move_us > _MOVE_US:
-                self.rest_us = 0
-        vs = 0.0
-        if self.in_seg and not self.angular:
-            # The segment's velocity so far: the middle of a slow stroke
-            # (constant speed) is as steady as rest to an accelerometer.
-            vs = self.vs + (av - self.k_th * (th - self.th_g)) * dts
-            self.vs = vs
-            if vs < 0.0:
-                vs = -vs
-            if vs > self.vs_peak:
-                self.vs_peak = vs
-        self._live(t, dts, th, still)
-        if self.in_seg:
-            self.seg_n += 1
-            r = self.rest_us
-            if still and r > _END_REST_US and (self.angular or r > _LONG_REST_US or vs < _VS_SHARE * self.vs_peak + _VS_MIN):
-                self._close(_END_REST)
-            elif self.seg_n >= _RING - 1:
-                self._close(_END_NONE)  # no rest for the whole ring: analyse what it holds
+            rest_us = self.rest_us
+            m = self.move_us + dt
+            self.move_us = m
+            if m > _MOVE_US:
+                self.rest_us = rest_us = 0
+        angular = self.angular
+        if in_seg:
+            if angular:
+                v = (self.th_prev - th) / dts  # flexion rate (down = positive flexion)
+                acc = (v - self.vl) / dts
+                self.vl = v
+                vs = 0.0
+            else:
+                # The segment's velocity so far: the middle of a slow stroke
+                # (constant speed) is as steady as rest to an accelerometer.
+                v = self.vs + av * dts
+                self.vs = v
+                acc = av
+                vs = v if v > 0.0 else -v
+                if vs > self.vs_peak:
+                    self.vs_peak = vs
+            # Live phase: a change only when the speed passes the threshold.
+            lim = self.v_live
+            if not still and (v < -lim or v > lim):
+                self._live_moving(t, v, acc)
+        if angular:
+            self.th_prev = th
+        if still and rest_us > _END_REST_US:
+            ph = self.phase
+            if ph == "eccentric" or ph == "concentric":
+                self._live_rest(t, rest_us)
+        if in_seg:
+            if still and rest_us > _END_REST_US and (angular or rest_us > _LONG_REST_US or vs < _VS_SHARE * self.vs_peak
+                                                      + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)):
+                self._close(_END_REST, t)
+            elif nb - self.seg_nb0 >= _RING - 1:
+                self._close(_END_NONE, t)  # no rest for the whole ring: analyse what it holds
         elif self.move_us > _MOVE_US:
             self._open(t)
 
-    def _live(self, t, dts, th, still):
-        """Live phase for the screen and the buzzer (the reps come from the analysis).
+    def _start(self, ax, ay, az, amag):
+        """First block of a stream: the accelerometer says where down is."""
+        n = amag if amag > 0.0 else 1.0
+        self.ux, self.uy, self.uz = ax / n, ay / n, az / n
+        if not self.have_ref:
+            self.rx, self.ry, self.rz = self.ux, self.uy, self.uz
+            self.have_ref = True
+        self.sa = amag
+        self.started = True
 
-        A phase shows once the movement is sure and is dated back to its
-        onset (filters.onset_us), a pause or the top to when stillness began.
-        """
-        v_old = self.vl
-        if self.angular:
-            v = -(th - self.th_prev) / dts if dts > 0.0 else 0.0
-            self.th_prev = th
-            v = v_old + (v - v_old) * 0.3
+    def _live_moving(self, t, v, acc):
+        """Live phase while moving: shown once sure, dated back to the onset."""
+        ph = self.phase
+        lim = self.v_live
+        if ph == "eccentric" or ph == "concentric":
+            lim *= 2.5  # a reversal without a rest must be clear (drift)
+        if v < -lim and ph != "eccentric":
+            self._set_phase("eccentric", onset_us(t, v, acc, _ONSET_MAX_US))
+        elif v > lim and ph != "concentric":
+            self._set_phase("concentric", onset_us(t, v, acc, _ONSET_MAX_US))
+
+    def _live_rest(self, t, rest_us):
+        """Still after a stroke: between the strokes of a rep a pause, between reps the top."""
+        up_first = self.lead > 0
+        if self.phase == "eccentric":
+            self._set_phase("top" if up_first else "pause", t - rest_us)
         else:
-            v = self.vs if self.in_seg else 0.0
-        self.vl = v
-        if dts > 0.0:
-            self.al += ((v - v_old) / dts - self.al) * 0.3
-        if self.in_seg and not still:
-            ph = self.phase
-            lim = self.v_live
-            if ph == "eccentric" or ph == "concentric":
-                lim *= 2.5  # a reversal without a rest must be clear (drift)
-            if v < -lim and ph != "eccentric":
-                self._set_phase("eccentric", onset_us(t, v, self.al, _ONSET_MAX_US))
-            elif v > lim and ph != "concentric":
-                self._set_phase("concentric", onset_us(t, v, self.al, _ONSET_MAX_US))
-        elif still and self.rest_us > _END_REST_US:
-            if not self.angular:
-                self.vl = 0.0
-            # between the strokes of a rep: pause; between reps: top
-            up_first = self.lead > 0
-            if self.phase == "eccentric":
-                self._set_phase("top" if up_first else "pause", t - self.rest_us)
-            elif self.phase == "concentric":
-                self._set_phase("pause" if up_first else "top", t - self.rest_us)
+            self._set_phase("pause" if up_first else "top", t - rest_us)
 
     def _set_phase(self, phase, t):
         if phase != self.phase:
@@ -402,12 +451,17 @@ class StrengthDetector:
         back = 0
         i = self.head - 1
         # ... but not before the rest that closed the previous segment began
-        lim = self.quiet_n if self.quiet_n < self.filled else self.filled
+        nb = self.nb
+        lim = nb - self.quiet_nb0
+        if lim > nb:
+            lim = nb
+        if lim > _RING:
+            lim = _RING
         while n < lim and back < _PRE_US + self.move_us:
             back += self.rb_dt[i if i >= 0 else i + _RING]
             i -= 1
             n += 1
-        self.seg_n = n
+        self.seg_nb0 = nb - n  # blocks written before the segment's first
         self.seg_t0 = t - back
         self.in_seg = True
         # The velocity gained before the motion was seen (a slow start is quiet).
@@ -427,22 +481,22 @@ class StrengthDetector:
         self.vs = vs
         self.vs_peak = vs if vs > 0.0 else -vs
 
-    def _close(self, end):
-        n = self.seg_n
+    def _close(self, end, t):
+        nb = self.nb
+        n = nb - self.seg_nb0
         i0 = self.head - n
         if i0 < 0:
             i0 += _RING
         t0 = self.seg_t0
         self.in_seg = False
-        self.seg_n = 0
-        # the closing rest, in blocks (a later segment may start within it)
-        self.quiet_n = (self.rest_us * n) // (self.t_head - t0) if self.t_head > t0 else 1
+        # where the closing rest began, in blocks (a later segment may start within it)
+        self.quiet_nb0 = nb - ((self.rest_us * n) // (t - t0) if t > t0 else 1)
         self._analyse(i0, n, t0, end)
         if end == _END_NONE:
             # keep going: the next segment starts here
             self.in_seg = True
-            self.seg_n = 1
-            self.seg_t0 = self.t_head
+            self.seg_nb0 = nb - 1
+            self.seg_t0 = t
 
     def _rest_mean(self, src, i0, n, first):
         """Mean of src over the rest at the start (first) or end of a segment."""
@@ -614,6 +668,10 @@ class StrengthDetector:
             t10 = self._cross(a, b, l0 + 0.1 * size, sd)
             t90 = self._cross(a, b, l0 + 0.9 * size, sd)
             span = (t90 - t10) / _MJ_SPAN
+            if self._rough(a, b, t10 - _MJ_T10 * span, span, l0, size):
+                prev_end = None
+                strokes.append([0, 0, 0, 0.0])  # not a stroke a lift makes: breaks the pairing
+                continue
             start = t0 + int(t10 - _MJ_T10 * span)
             end = t0 + int(t90 + _MJ_T10 * span)
             if prev_end is not None and start < prev_end:
@@ -637,7 +695,32 @@ class StrengthDetector:
                 run = 1 if s[2] - s[1] < _WALK_STROKE_US else 0
             prev_end = s[2]
         for s in strokes:
-            self._stroke(s[0], s[1], s[2], s[3])
+            if s[0]:
+                self._stroke(s[0], s[1], s[2], s[3])
+            else:
+                self.has_p = False
+
+    def _rough(self, a, b, s0, span, l0, size):
+        """True when wx[a..b] strays from the smooth (minimum-jerk) stroke with the
+        same ends and timing by more than _ROUGH of its size, RMS: a lift's
+        strokes are smooth, the wander of walking or of drift is not."""
+        if span <= 0.0:
+            return True
+        wx = self.wx
+        wt = self.wt
+        e2 = 0.0
+        step = (b - a) // 12 + 1  # a dozen points tell the shape (the board pays per point)
+        m = 0
+        for k in range(a, b + 1, step):
+            m += 1
+            u = (wt[k] - s0) / span
+            if u < 0.0:
+                u = 0.0
+            elif u > 1.0:
+                u = 1.0
+            e = wx[k] - l0 - size * u * u * u * (10.0 - 15.0 * u + 6.0 * u * u)
+            e2 += e * e
+        return e2 > _ROUGH * _ROUGH * size * size * m
 
     def _cross(self, a, b, level, d):
         """Time (us from the segment start) where wx first reaches level going direction d."""
@@ -754,7 +837,7 @@ class StrengthDetector:
     def gap(self, t_last):
         """The stream stopped at t_last: analyse the open segment, keep the reps."""
         if self.in_seg:
-            self._close(_END_GAP)
+            self._close(_END_GAP, t_last)
             self.in_seg = False
         self._restart()
         self._set_phase("top", t_last)
