@@ -47,7 +47,7 @@ _REST_AVG_US = const(250000)  # rest levels at the ends of a segment are means o
 _LONG_REST_US = const(1200000)  # ... and this long whatever the velocity says
 _VS_SHARE = 0.15  # a shorter rest closes it only when the segment's velocity is this share of its peak
 _VS_MIN = 0.02  # (+ this, m/s)
-_VS_DRIFT = 3e-8  # (+ this per us of segment: what 0.03 m/s^2 of error in g adds)
+_VS_DRIFT = 1e-8  # (+ this per us of segment: what 0.03 m/s^2 of error in g adds)
 _END_NONE = const(0)  # how a segment ended (see _analyse)
 _END_GAP = const(1)
 _END_REST = const(2)
@@ -77,8 +77,8 @@ _MAX_STROKE_US = const(8000000)
 _SET_GAP_US = const(8000000)  # no rep for this long: the set is over
 _PAIR_GAP_US = const(3500000)  # longest pause inside a rep without a tempo target
 _SIMILAR = 0.6  # reps of one set: sizes within this ratio ...
-_SIMILAR_T = 0.5  # ... each stroke's time within this ratio ...
-_PAUSE_SLACK_US = const(600000)  # ... and the pause within this (plus half the set's pause)
+_SIMILAR_T = 0.55  # ... each stroke's time within this ratio ...
+_PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third of the set's pause)
 _PENDING = const(3)
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
@@ -793,7 +793,7 @@ class StrengthDetector:
             if a < _SIMILAR_T * b or b < _SIMILAR_T * a:
                 return False
         dp = (c[2] - c[1]) - (ref[2] - ref[1])
-        return -_PAUSE_SLACK_US - (ref[2] - ref[1]) // 2 <= dp <= _PAUSE_SLACK_US + (ref[2] - ref[1]) // 2
+        return -_PAUSE_SLACK_US - (ref[2] - ref[1]) // 3 <= dp <= _PAUSE_SLACK_US + (ref[2] - ref[1]) // 3
 
     def _accept(self, c):
         start, bottom, rise, end, size, s1, s2 = c
