@@ -251,12 +251,14 @@ class VirtualBoard:
             from repcore import engine as engine_mod
         except ImportError:
             return None
-        cls = getattr(engine_mod, "Engine", None)
+        # The per-sample path lives on repcore.engine._Stream (Engine hands out
+        # its bound feed/finish); an older engine has them on Engine itself.
+        cls = getattr(engine_mod, "_Stream", None) or getattr(engine_mod, "Engine", None)
         if cls is None:
             return None
         events = self.engine_events
         originals = {}
-        for name in ("feed", "finish"):
+        for name in ("feed", "feed_hops", "finish"):
             original = getattr(cls, name, None)
             if original is None:
                 continue
