@@ -1,6 +1,7 @@
 """`repclip demo` end to end in a temp dir: history + today's workout -> merge -> report."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -66,7 +67,11 @@ def test_demo_with_the_virtual_board(tmp_path):
         device = [s for s in store.sessions() if s.source == "device"]
     reps = [len(x.reps) for s in device for x in s.sets if x.exercise == "goblet_squat"]
     hops = [len(x.hops) for s in device for x in s.sets if x.exercise == "pogo_hops"]
-    assert reps == [8] and hops == [25]  # what the bundled traces hold
+    # what the bundled traces hold: their labels (repclip tracegen wrote both)
+    truth = dict((ex, json.loads(trace.with_name(trace.stem + ".labels.json").read_text()))
+                 for ex, trace in TRACES.items())
+    assert reps == [truth["goblet_squat"]["rep_count"]] and hops == [truth["pogo_hops"]["hop_count"]]
+    assert reps == [8] and hops == [25]
     assert path.is_file() and set(TRACES) <= set(result.history)
     # the next planned day, adjusted by the status, reached the board
     pushed = result.pushed
