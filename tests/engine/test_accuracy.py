@@ -11,7 +11,9 @@
 
 The same thresholds are held on the committed suite in tests/traces/gen.
 
-Where the engine does not reach a number yet, the test is marked xfail with
+Counts and boundary timing are separate tests: a number the engine reaches
+is held even where another is not yet. Where the engine does not reach a
+number yet, the test is marked xfail with
 strict=True and the measured figure in the reason: the threshold stays the
 issue's, the test turns red the day it passes (remove the mark then), and
 docs/engine.md carries the same numbers.
@@ -61,19 +63,22 @@ def _describe(r):
                                                           sp.get("tempo"), sp["seed"])
 
 
-def check_strength(st):
+def check_strength_counts(st):
     assert st, "no strength sets"
     s = A.strength_summary(st)
     bad = [("%s: truth %d got %d" % (_describe(r), r["truth"], r["got"])) for r in st if not r["exact"]]
     assert s["exact_rate"] >= A.COUNT_EXACT_MIN, "count exact on %.1f%% of %d sets:\n%s" % (
         100 * s["exact_rate"], s["sets"], "\n".join(bad))
+
+
+def check_strength_boundaries(st):
     timed = [r for r in st if r["odr"] >= A.ODR_TIMING_MIN_HZ]
-    if timed:
-        t = A.strength_summary(timed)
-        for b in A.BOUNDARIES + ("all",):
-            med, p95 = t[b]
-            assert med <= A.BOUNDARY_MEDIAN_MS, "%s boundary median %.1f ms over %d sets" % (b, med, len(timed))
-            assert p95 <= A.BOUNDARY_P95_MS, "%s boundary p95 %.1f ms over %d sets" % (b, p95, len(timed))
+    assert timed, "no strength sets at %g Hz or more" % A.ODR_TIMING_MIN_HZ
+    t = A.strength_summary(timed)
+    for b in A.BOUNDARIES + ("all",):
+        med, p95 = t[b]
+        assert med <= A.BOUNDARY_MEDIAN_MS, "%s boundary median %.1f ms over %d sets" % (b, med, len(timed))
+        assert p95 <= A.BOUNDARY_P95_MS, "%s boundary p95 %.1f ms over %d sets" % (b, p95, len(timed))
 
 
 HOP_FIND_MIN_HZ = 26.0  # below, a 150 ms hop spans two 80 ms samples, both blurred by the sensor's averaging
@@ -105,10 +110,17 @@ def check_walk(wk):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on ~25-35 % of generated sets "
-                   "(99 % required), boundary median ~60-100 ms, p95 ~300+ ms; see docs/engine.md")
-def test_strength_counts_and_phase_boundaries(results):
-    check_strength(_by_mode(results, "strength"))
+@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 82 % of these 100 generated "
+                   "sets (99 % required; 100 % without sensor noise, misses mostly at high noise and on the "
+                   "single-leg deadlift); see docs/engine.md")
+def test_strength_rep_counts(results):
+    check_strength_counts(_by_mode(results, "strength"))
+
+
+@pytest.mark.slow
+def test_strength_phase_boundaries(results):
+    # start, bottom, rise and end of every matched rep, from ODR_TIMING_MIN_HZ up
+    check_strength_boundaries(_by_mode(results, "strength"))
 
 
 @pytest.mark.slow
@@ -175,12 +187,20 @@ def test_committed_suite_hops(suite):
     check_hops(hp)
 
 
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on ~55 % of the committed "
-                   "suite's strength traces; see docs/engine.md")
-def test_committed_suite_strength(suite):
+@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 17 of the committed suite's "
+                   "20 strength traces; see docs/engine.md")
+def test_committed_suite_strength_counts(suite):
     st = _by_mode(suite, "strength")
     require(bool(st), "the committed suite has no strength traces")
-    check_strength(st)
+    check_strength_counts(st)
+
+
+@pytest.mark.xfail(strict=True, reason="engine not there yet: boundary p95 164 ms on the committed suite's "
+                   "strength traces at 50 Hz and up (150 ms required; median 24 ms); see docs/engine.md")
+def test_committed_suite_strength_boundaries(suite):
+    st = _by_mode(suite, "strength")
+    require(bool(st), "the committed suite has no strength traces")
+    check_strength_boundaries(st)
 
 
 def test_committed_suite_walks(suite):
