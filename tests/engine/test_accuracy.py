@@ -190,17 +190,19 @@ def test_committed_suite_hops(suite):
 @pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 17 of the committed suite's "
                    "20 strength traces; see docs/engine.md")
 def test_committed_suite_strength_counts(suite):
-    st = _by_mode(suite, "strength")
-    require(bool(st), "the committed suite has no strength traces")
-    check_strength_counts(st)
+    check_strength_counts(_suite_strength(suite))
 
 
 @pytest.mark.xfail(strict=True, reason="engine not there yet: boundary p95 164 ms on the committed suite's "
                    "strength traces at 50 Hz and up (150 ms required; median 24 ms); see docs/engine.md")
 def test_committed_suite_strength_boundaries(suite):
+    check_strength_boundaries(_suite_strength(suite))
+
+
+def _suite_strength(suite):
     st = _by_mode(suite, "strength")
     require(bool(st), "the committed suite has no strength traces")
-    check_strength_boundaries(st)
+    return st
 
 
 def test_committed_suite_walks(suite):
