@@ -86,6 +86,7 @@ _WALK_STROKES = const(4)  # a segment with this many short strokes back to back 
 _WALK_GAP_US = const(150000)
 _WALK_STROKE_US = const(900000)
 _TH_SLOPE_MIN = 12.0  # deg: tilt change between the rests that measures the tilt error
+_TH_LOCAL_MIN = 3.0  # deg: ... and within the segment itself
 _TH_SLOPE_MAX = 0.02  # m/s^2 per degree: 1 % scale and 0.3 m/s^2 bias give at most ~0.015
 
 # Per mount: least stroke (m, or degrees at the thigh) and live-phase speed.
@@ -552,15 +553,17 @@ class StrengthDetector:
             # The sensor's error changes with the tilt: measured at the two rests
             # when the tilt changed between them, else as learned before.
             dth = th1 - th0
-            if at_rest and (dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN):
+            if at_rest and (dth > _TH_LOCAL_MIN or dth < -_TH_LOCAL_MIN):
+                # this segment's own two rests say how the error changed with the tilt
                 ks = (e1 - e0) / dth
                 if ks > _TH_SLOPE_MAX:  # more than a sensor's errors can make: one rest was not rest
                     ks = _TH_SLOPE_MAX
                 elif ks < -_TH_SLOPE_MAX:
                     ks = -_TH_SLOPE_MAX
-                m = self.k_th_n + 1 if self.k_th_n < 4 else 4
-                self.k_th += (ks - self.k_th) / m
-                self.k_th_n = m
+                if dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN:  # learned only from a clear tilt
+                    m = self.k_th_n + 1 if self.k_th_n < 4 else 4
+                    self.k_th += (ks - self.k_th) / m
+                    self.k_th_n = m
             else:
                 ks = self.k_th
             # Trapezoid integration; then the velocity's residual at the end
