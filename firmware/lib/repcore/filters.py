@@ -30,14 +30,3 @@ def onset_us(t_us, v, a, limit_us):
         back = limit_us
     return t_us - int(back)
 
-
-def stop_us(t_us, v, a, limit_us):
-    """When will a movement at speed v, decelerating at a, come to rest (mirror of onset_us)?"""
-    if a == 0.0:
-        return t_us
-    ahead = ONSET_K * v / a * 1e6
-    if ahead < 0.0:
-        ahead = -ahead
-    if ahead > limit_us:
-        ahead = limit_us
-    return t_us + int(ahead)

@@ -36,9 +36,8 @@ import math
 from array import array
 
 from repcore.compat import const
-from repcore.events import Rep
+from repcore.events import G, Rep
 from repcore.filters import alpha, onset_us
-from repcore.orient import G
 
 _RING = const(1024)  # blocks kept: ~36 s at the ~28 Hz block rate, 82 s at 12.5 Hz
 _PRE_US = const(1500000)  # a segment starts up to this long before motion was seen (slow lifts leave rest quietly) ...
