@@ -31,7 +31,7 @@ import pathlib
 import statistics
 import sys
 
-from repcore.engine import Engine
+from repclip.replay import run_engine
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -102,26 +102,6 @@ def generate(spec):
     kw = dict(spec)
     kind = kw.pop("kind")
     return tracegen.generate(kind, **kw)
-
-
-def run_engine(samples, mode, mount="waist", tempo=None, exercise=None):
-    """Feed every sample to a fresh Engine (as the board does), then finish(): (reps, hops).
-
-    exercise is the setting the board has from the prescription (trace meta
-    "exercise"): it tells the strength detector which way a rep starts.
-    """
-    engine = Engine(mode=mode, mount=mount, tempo=tempo, exercise=exercise)
-    feed = engine.feed
-    events = []
-    for s in samples:
-        ev = feed(s[0], s[1], s[2], s[3], s[4], s[5], s[6])
-        if ev is not None:
-            events.append(ev)
-    ev = engine.finish()
-    while ev is not None:
-        events.append(ev)
-        ev = engine.finish()
-    return [e for e in events if e.kind == "rep"], [e for e in events if e.kind == "hop"]
 
 
 # --- scoring ----------------------------------------------------------------
@@ -203,7 +183,7 @@ def run_case(spec):
         res["false_hops"] = len(hops)
         return res
     tempo = spec.get("tempo") if mode == "strength" else None
-    reps, hops = run_engine(samples, mode, res["mount"], tempo, meta.get("exercise"))
+    reps, hops = run_engine(samples, mode, res["mount"], tempo, exercise=meta.get("exercise"))
     if mode == "strength":
         res.update(score_strength(reps, labels))
         res["extra_hops"] = len(hops)
@@ -389,7 +369,7 @@ def suite_results(folder=SUITE_DIR):
             _, hops = run_engine(tr.samples, "hops", mount)
             res.update(mode="hops", **score_hops(hops, labels))
         else:
-            reps, _ = run_engine(tr.samples, "strength", mount, m.get("tempo"), m.get("exercise"))
+            reps, _ = run_engine(tr.samples, "strength", mount, m.get("tempo"), exercise=m.get("exercise"))
             res.update(mode="strength", **score_strength(reps, labels))
         out.append(res)
     return out

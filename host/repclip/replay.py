@@ -18,9 +18,13 @@ from repcore.tempo import TempoError
 from repclip.traces import TraceError, read_trace
 
 
-def run_engine(samples, mode, mount="waist", tempo=None, odr_hz=None):
-    """Feed samples (t_us, ax, ay, az, gx, gy, gz) to a fresh Engine: (reps, hops)."""
-    engine = Engine(mode=mode, mount=mount, tempo=tempo, odr_hz=odr_hz)
+def run_engine(samples, mode, mount="waist", tempo=None, odr_hz=None, exercise=None):
+    """Feed samples (t_us, ax, ay, az, gx, gy, gz) to a fresh Engine: (reps, hops).
+
+    exercise is the lift as the board has it from the prescription (a trace's
+    "exercise"): it tells the strength detector which way a rep starts.
+    """
+    engine = Engine(mode=mode, mount=mount, tempo=tempo, odr_hz=odr_hz, exercise=exercise)
     events = []
     feed = engine.feed
     for s in samples:
