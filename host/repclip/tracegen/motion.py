@@ -56,6 +56,20 @@ def alpha_pulse(x):
     return x * math.exp(1.0 - x)
 
 
+def add_pose(out, pos, acc, ang, val, rate):
+    """out[0:9] += a displacement direction pos scaled to acceleration acc, and a
+    rotation ang scaled to angle val and rate."""
+    out[0] += pos[0] * acc
+    out[1] += pos[1] * acc
+    out[2] += pos[2] * acc
+    out[3] += ang[0] * val
+    out[4] += ang[1] * val
+    out[5] += ang[2] * val
+    out[6] += ang[0] * rate
+    out[7] += ang[1] * rate
+    out[8] += ang[2] * rate
+
+
 # --- components ----------------------------------------------------------------
 
 class Component:
@@ -93,17 +107,7 @@ class Move(Component):
         s, s1, s2 = self.fn((t - self.t0) / T)
         s1 /= T
         s2 /= T * T
-        p = self.dpos
-        a = self.dang
-        out[0] += p[0] * s2
-        out[1] += p[1] * s2
-        out[2] += p[2] * s2
-        out[3] += a[0] * s
-        out[4] += a[1] * s
-        out[5] += a[2] * s
-        out[6] += a[0] * s1
-        out[7] += a[1] * s1
-        out[8] += a[2] * s1
+        add_pose(out, self.dpos, s2, self.dang, s, s1)
 
 
 class Oscillation(Component):
@@ -138,16 +142,7 @@ class Oscillation(Component):
             # d2/dt2 [e sin] = e'' sin + 2 e' w cos - e w^2 sin
             acc = e2 * sn + 2.0 * e1 * w * cs - e * w * w * sn
             rate = e1 * sn + e * w * cs
-            val = e * sn
-            out[0] += pa[0] * acc
-            out[1] += pa[1] * acc
-            out[2] += pa[2] * acc
-            out[3] += aa[0] * val
-            out[4] += aa[1] * val
-            out[5] += aa[2] * val
-            out[6] += aa[0] * rate
-            out[7] += aa[1] * rate
-            out[8] += aa[2] * rate
+            add_pose(out, pa, acc, aa, e * sn, rate)
 
 
 class Travel(Component):
