@@ -156,7 +156,6 @@ class StrengthDetector:
         self.started = False  # the gravity direction survives gaps in the stream
         self.rx = self.ry = 0.0
         self.rz = 1.0
-        self.have_ref = False
         self.k_th = 0.0  # tilt error slope (m/s^2 per degree), learned between rests
         self.k_th_n = 0
         # Reps.
@@ -413,9 +412,7 @@ class StrengthDetector:
         """First block of a stream: the accelerometer says where down is."""
         n = amag if amag > 0.0 else 1.0
         self.ux, self.uy, self.uz = ax / n, ay / n, az / n
-        if not self.have_ref:
-            self.rx, self.ry, self.rz = self.ux, self.uy, self.uz
-            self.have_ref = True
+        self.rx, self.ry, self.rz = self.ux, self.uy, self.uz  # standing: the reference to tilt from
         self.sa = amag
         self.started = True
 
