@@ -416,10 +416,14 @@ def test_engine_finds_events_in_the_synthetic_traces():
 
 # --- cost: fuel and heap --------------------------------------------------------
 
-def test_strength_path_fuel_per_sample_is_within_budget():
+@pytest.mark.parametrize("exercise", [None, "goblet_squat"])
+def test_strength_path_fuel_per_sample_is_within_budget(exercise):
+    # unnamed: the vertical travel; a squat named: its pelvis tilt as well
     need_engine()
-    samples = squat_samples(reps=1)  # 6.5 s at 208 Hz: one full rep plus standing
-    cost = mpyrun.fuel_per_sample(samples, {"mode": "strength", "mount": "waist", "tempo": "3-1-1"})
+    samples = squat_samples(reps=2)  # 13 s at 208 Hz (a lone rep is not counted: the second confirms it)
+    kwargs = {"mode": "strength", "mount": "waist", "tempo": "3-1-1", "exercise": exercise}
+    assert len(mpyrun.run_engine_cpython(samples, kwargs).events) == 2  # the reps are found either way
+    cost = mpyrun.fuel_per_sample(samples, kwargs)
     assert cost["samples"] == len(samples)
     assert 0 < cost["net"] <= FUEL_BUDGET_PER_SAMPLE, cost
 

@@ -57,7 +57,7 @@ class Engine:
         self.mount = mount
         self.tempo = parse_tempo(tempo, tolerance_ms) if isinstance(tempo, str) else tempo
         self.odr_hz = odr_hz
-        self.exercise = exercise  # optional: which lift (its first stroke goes up or down)
+        self.exercise = exercise  # optional: which lift (its first stroke goes up or down; tilt or travel)
         if mode == MODE_HOPS:
             from repcore.hops import HopDetector
             det = HopDetector(mount)

@@ -45,7 +45,8 @@ class Rep:
         self.tempo_eccentric = tempo_eccentric
         self.tempo_pause = tempo_pause
         self.tempo_concentric = tempo_concentric
-        # Thigh mount: flexion range in degrees (rom_cm stays None there).
+        # Tilt range in degrees where reps are found in the tilt: the thigh's flexion
+        # (rom_cm stays None there), the pelvis of a squat or hinge at the waist.
         self.depth_deg = depth_deg
         # True for lifts that start at the bottom (deadlift from the floor, step-up):
         # start->bottom is then the concentric stroke and rise->end the eccentric.

@@ -103,12 +103,37 @@ CONCENTRIC_FIRST = ("stepup", "kettlebelldeadlift", "kbdeadlift", "deadlift", "t
                     "boxstepup", "lateralstepup", "sumodeadlift")
 
 
+# Lifts whose reps turn the pelvis a long way (a squat 25-45 deg, a deadlift
+# 45-80 deg, against 6-18 for a split squat and none for a step-up): at the
+# waist their reps are found in the tilt, which does not drift, while their
+# vertical travel (a single-leg deadlift lowers the hip only 6-15 cm) is
+# still integrated for the range and the velocity.
+TILTING_LIFTS = ("squat", "deadlift", "sldl", "rdl", "goodmorning")
+NOT_TILTING = ("split", "step", "lunge")
+
+
+def _name(exercise):
+    return exercise.lower().replace("_", "").replace("-", "").replace(" ", "") if exercise else ""
+
+
 def lead_for(exercise):
     """+1 (up first) for lifts from the bottom, -1 (down first) for the rest, 0 when unknown."""
-    if not exercise:
+    name = _name(exercise)
+    if not name:
         return 0
-    name = exercise.lower().replace("_", "").replace("-", "").replace(" ", "")
     return 1 if name in CONCENTRIC_FIRST or name.startswith("stepup") else -1
+
+
+def tilts_at_waist(exercise):
+    """True for a lift whose reps show at the waist as a clear forward tilt."""
+    name = _name(exercise)
+    for w in NOT_TILTING:
+        if w in name:
+            return False
+    for w in TILTING_LIFTS:
+        if w in name:
+            return True
+    return False
 
 
 class StrengthDetector:
@@ -116,13 +141,16 @@ class StrengthDetector:
 
     def __init__(self, mount="waist", tempo=None, exercise=None):
         self.mount = mount
-        self.angular = mount == "thigh"
+        # Reps found in the tilt (the thigh's flexion, the pelvis of a hinge) or
+        # in the vertical travel; the travel is measured wherever the clip moves with the load.
+        self.angular = mount == "thigh" or (mount == "waist" and tilts_at_waist(exercise))
+        self.metric = mount != "thigh"
         self.tempo = tempo
         # The prescribed exercise tells which way a rep starts; without it the
         # first pair of strokes decides.
         self.lead_hint = lead_for(exercise)
-        self.d_min = _D_MIN[mount]
-        self.v_live = _V_LIVE[mount]
+        self.d_min = _D_MIN["thigh" if self.angular else mount]
+        self.v_live = _V_LIVE["thigh" if self.angular else mount]
         pause = 0
         if tempo is not None and getattr(tempo, "pause_ms", None) is not None and tempo.pause_ms > 0:
             pause = tempo.pause_ms * 1000
@@ -164,6 +192,7 @@ class StrengthDetector:
         self.p_d = 0
         self.p_start = self.p_end = 0
         self.p_size = 0.0
+        self.p_travel = 0.0
         self.pending = []  # rep candidates waiting for one like them
         self.run_n = 0  # confirmed reps in the current run (set)
         self.run = [0, 0, 0, 0, 0.0]  # its mean rep: start, bottom, rise, end (us from start), size
@@ -520,13 +549,11 @@ class StrengthDetector:
     def _analyse(self, i0, n, t0, end):
         """end: _END_REST (a rest closed it), _END_GAP (the stream stopped: the
         velocity is taken as zero there, no rest level is known), _END_NONE."""
-        at_rest = end == _END_REST
         if n < 4:
             return
         wt = self.wt
         wx = self.wx
         dtb = self.rb_dt
-        acc = self.rb_a
         tha = self.rb_th
         # Times from the segment start (the first block's own time).
         t = 0
@@ -538,58 +565,71 @@ class StrengthDetector:
                 t += dtb[j]
             wt[k] = t
         th0 = self._rest_mean(tha, i0, n, True)
-        th1 = self._rest_mean(tha, i0, n, False) if at_rest else th0
+        th1 = self._rest_mean(tha, i0, n, False) if end == _END_REST else th0
+        if self.metric:
+            # the travel into wx, or into wv when the reps are in the tilt (for the range and the velocity)
+            self._travel(i0, n, end, th0, th1, self.wv if self.angular else wx)
         if self.angular:
             for k in range(n):
                 j = i0 + k
                 wx[k] = -tha[j if j < _RING else j - _RING]  # flexion lowers the hip: down
-        else:
-            e0 = self._rest_mean(acc, i0, n, True)
-            e1 = self._rest_mean(acc, i0, n, False) if at_rest else e0
-            # The sensor's error changes with the tilt: measured at the two rests
-            # when the tilt changed between them, else as learned before.
-            dth = th1 - th0
-            if at_rest and (dth > _TH_LOCAL_MIN or dth < -_TH_LOCAL_MIN):
-                # this segment's own two rests say how the error changed with the tilt
-                ks = (e1 - e0) / dth
-                if ks > _TH_SLOPE_MAX:  # more than a sensor's errors can make: one rest was not rest
-                    ks = _TH_SLOPE_MAX
-                elif ks < -_TH_SLOPE_MAX:
-                    ks = -_TH_SLOPE_MAX
-                if dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN:  # learned only from a clear tilt
-                    m = self.k_th_n + 1 if self.k_th_n < 4 else 4
-                    self.k_th += (ks - self.k_th) / m
-                    self.k_th_n = m
-            else:
-                ks = self.k_th
-            # Trapezoid integration; then the velocity's residual at the end
-            # rest (a constant error) is removed as a straight line.
-            v = 0.0
-            x = 0.0
-            a_prev = 0.0
-            v_prev = 0.0
-            for k in range(n):
-                j = i0 + k
-                if j >= _RING:
-                    j -= _RING
-                a = acc[j] - e0 - ks * (tha[j] - th0)
-                if k:
-                    h = (wt[k] - wt[k - 1]) * 1e-6
-                    v += (a + a_prev) * 0.5 * h
-                a_prev = a
-                wx[k] = v  # velocity for now
-            span = wt[n - 1] * 1e-6
-            if end != _END_NONE and span < _LONG_SEG_S:
-                c = v / span if span > 0.0 else 0.0
-                for k in range(n):
-                    v = wx[k] - c * wt[k] * 1e-6
-                    if k:
-                        x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-                    v_prev = v
-                    wx[k] = x
-            else:
-                self._detrend(n)
         self._strokes(n, t0)
+
+    def _travel(self, i0, n, end, th0, th1, out):
+        """The vertical travel over the segment into out (m, up positive); wx is scratch."""
+        at_rest = end == _END_REST
+        wt = self.wt
+        wx = self.wx
+        acc = self.rb_a
+        tha = self.rb_th
+        e0 = self._rest_mean(acc, i0, n, True)
+        e1 = self._rest_mean(acc, i0, n, False) if at_rest else e0
+        # The sensor's error changes with the tilt: measured at the two rests
+        # when the tilt changed between them, else as learned before.
+        dth = th1 - th0
+        if at_rest and (dth > _TH_LOCAL_MIN or dth < -_TH_LOCAL_MIN):
+            # this segment's own two rests say how the error changed with the tilt
+            ks = (e1 - e0) / dth
+            if ks > _TH_SLOPE_MAX:  # more than a sensor's errors can make: one rest was not rest
+                ks = _TH_SLOPE_MAX
+            elif ks < -_TH_SLOPE_MAX:
+                ks = -_TH_SLOPE_MAX
+            if dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN:  # learned only from a clear tilt
+                m = self.k_th_n + 1 if self.k_th_n < 4 else 4
+                self.k_th += (ks - self.k_th) / m
+                self.k_th_n = m
+        else:
+            ks = self.k_th
+        # Trapezoid integration; then the velocity's residual at the end
+        # rest (a constant error) is removed as a straight line.
+        v = 0.0
+        x = 0.0
+        a_prev = 0.0
+        v_prev = 0.0
+        for k in range(n):
+            j = i0 + k
+            if j >= _RING:
+                j -= _RING
+            a = acc[j] - e0 - ks * (tha[j] - th0)
+            if k:
+                h = (wt[k] - wt[k - 1]) * 1e-6
+                v += (a + a_prev) * 0.5 * h
+            a_prev = a
+            wx[k] = v  # velocity for now
+        span = wt[n - 1] * 1e-6
+        if end != _END_NONE and span < _LONG_SEG_S:
+            c = v / span if span > 0.0 else 0.0
+            for k in range(n):
+                v = wx[k] - c * wt[k] * 1e-6
+                if k:
+                    x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+                v_prev = v
+                out[k] = x
+        else:
+            self._detrend(n)
+            if out is not wx:
+                for k in range(n):
+                    out[k] = wx[k]
 
     def _detrend(self, n):
         """Reps without a rest between them (or a segment longer than the ring):
@@ -659,6 +699,8 @@ class StrengthDetector:
             pts.append(cand)
         strokes = []
         prev_end = None
+        both = self.angular and self.metric  # found in the tilt, travel in wv
+        wv = self.wv
         for s in range(len(pts) - 1):
             a, b = pts[s], pts[s + 1]
             l0, l1 = wx[a], wx[b]
@@ -678,7 +720,19 @@ class StrengthDetector:
                 mid = (start + prev_end) // 2
                 strokes[-1][2] = mid
                 start = mid
-            strokes.append([sd, start, end, size * sd])
+            size *= sd
+            if both:
+                # (m) the travel's own range over the stroke: its turning points
+                # need not fall on the tilt's
+                lo = hi = wv[a]
+                for k in range(a + 1, b + 1):
+                    if wv[k] < lo:
+                        lo = wv[k]
+                    elif wv[k] > hi:
+                        hi = wv[k]
+                strokes.append([sd, start, end, size, hi - lo])
+            else:
+                strokes.append([sd, start, end, size])  # (4 items: one heap block)
             prev_end = end
         # Walking: short strokes back to back, with no rest between them (a
         # set rests at least at one end of every rep).
@@ -695,7 +749,7 @@ class StrengthDetector:
             prev_end = s[2]
         for s in strokes:
             if s[0]:
-                self._stroke(s[0], s[1], s[2], s[3])
+                self._stroke(s[0], s[1], s[2], s[3], s[4] if both else s[3])
             else:
                 self.has_p = False
 
@@ -734,7 +788,7 @@ class StrengthDetector:
 
     # --- strokes into reps ------------------------------------------------
 
-    def _stroke(self, d, start, end, size):
+    def _stroke(self, d, start, end, size, travel):
         dur = end - start
         if dur < _MIN_STROKE_US or dur > _MAX_STROKE_US or size < self.d_min:
             self.has_p = False
@@ -746,16 +800,17 @@ class StrengthDetector:
                 if self.lead == 0:
                     self.lead = self.p_d
                 self.has_p = False
-                self._candidate(self.p_start, self.p_end, start, end, self.p_size, size)
+                self._candidate(self.p_start, self.p_end, start, end, self.p_size, size, self.p_travel, travel)
                 return
         if self.lead == 0 or d == self.lead:
             self.has_p = True
             self.p_d = d
             self.p_start, self.p_end, self.p_size = start, end, size
+            self.p_travel = travel
         else:
             self.has_p = False
 
-    def _candidate(self, start, bottom, rise, end, s1, s2):
+    def _candidate(self, start, bottom, rise, end, s1, s2, m1, m2):
         """A rep-shaped pair of strokes: emit it when it fits the set.
 
         A set is a run of reps alike in size and in the time of each phase.
@@ -763,7 +818,7 @@ class StrengthDetector:
         like them; once it does, a candidate unlike it (a re-rack, a pick-up,
         a foot set down and lifted between step-ups) is not a rep.
         """
-        c = (start, bottom, rise, end, (s1 + s2) * 0.5, s1, s2)
+        c = (start, bottom, rise, end, (s1 + s2) * 0.5, m1, m2)
         if self.run_n and start - self.last_rep_end > _SET_GAP_US:
             self.run_n = 0  # a new set
         if self.run_n:
@@ -795,7 +850,7 @@ class StrengthDetector:
         return -_PAUSE_SLACK_US - (ref[2] - ref[1]) // 3 <= dp <= _PAUSE_SLACK_US + (ref[2] - ref[1]) // 3
 
     def _accept(self, c):
-        start, bottom, rise, end, size, s1, s2 = c
+        start, bottom, rise, end, size, m1, m2 = c
         # The run's mean rep (times from its start), for _similar.
         n = self.run_n + 1 if self.run_n < 8 else 8
         r = self.run
@@ -818,15 +873,15 @@ class StrengthDetector:
         rep = Rep(self.count, start, bottom, rise, end)
         if self.lead > 0:
             rep.concentric_first = True
-            up_size, up_us = s1, bottom - start
+            up_travel, up_us = m1, bottom - start
         else:
-            up_size, up_us = s2, end - rise
+            up_travel, up_us = m2, end - rise
         if self.angular:
             rep.depth_deg = size
-        else:
-            rep.rom_cm = size * 100.0
+        if self.metric:
+            rep.rom_cm = (m1 + m2) * 50.0
             if up_us > 0:
-                rep.mean_velocity_m_s = up_size / (up_us * 1e-6)
+                rep.mean_velocity_m_s = up_travel / (up_us * 1e-6)
         if self.tempo is not None:
             self.tempo.judge_rep(rep)
         self.out.append(rep)
