@@ -60,7 +60,8 @@ def reference_events(trace_path, mode, tempo=None):
     from repclip.sim.trace_source import load_trace
 
     trace = load_trace(trace_path)
-    kwargs = {"mode": mode, "mount": trace.meta.get("mount", "waist")}
+    # the lift as the board has it (the simulator selects the trace's exercise)
+    kwargs = {"mode": mode, "mount": trace.meta.get("mount", "waist"), "exercise": trace.meta.get("exercise")}
     if tempo:
         kwargs["tempo"] = tempo
     eng = Engine(**kwargs)

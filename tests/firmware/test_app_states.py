@@ -81,8 +81,8 @@ class FakeImu:
 class FakeEngine:
     """Emits a Rep (or Hop) every 1000 samples: a stand-in with the Engine's interface."""
 
-    def __init__(self, mode, mount, tempo, odr):
-        self.mode, self.mount, self.tempo, self.odr = mode, mount, tempo, odr
+    def __init__(self, mode, mount, tempo, odr, exercise=None):
+        self.mode, self.mount, self.tempo, self.odr, self.exercise = mode, mount, tempo, odr, exercise
         self.n = 0
         self.count = 0
 
@@ -149,6 +149,8 @@ def test_full_set_flow_writes_a_session_the_host_parses(tmp_path):
     assert app.exercise == "goblet_squat"
     press(app, keys, c, 1)  # B: start
     assert app.state == A.RUNNING and app.imu.configured == (208, 4, 1000)
+    # the engine is told the lift (which way a rep starts; a squat's reps are in the pelvis tilt)
+    assert (app.engine.mode, app.engine.mount, app.engine.exercise) == ("strength", "waist", "goblet_squat")
     run(app, c, 100)  # 3000 samples at 50 per step -> 3 reps
     assert app.reps == 3 and app.screens.current_big == "3"
     assert "IN TEMPO" in " ".join(app.screens.text()) or "OUT OF TEMPO" in " ".join(app.screens.text())
@@ -255,6 +257,7 @@ def test_prescription_preselects_and_advances(tmp_path):
     assert "plan 1/1 x8 12kg" in app.screens.current
     c = Clock()
     press(app, keys, c, 1)
+    assert (app.engine.exercise, app.engine.tempo) == ("split_squat", "2-0-1")
     run(app, c, 100)
     press(app, keys, c, 1)
     press(app, keys, c, 1)
@@ -431,3 +434,10 @@ def test_power_cut_mid_set_then_reboot(tmp_path):
     assert sess.tail is not None and not sess.ended
     (s,) = sess.sets
     assert [r.index for r in s.reps] == [1, 2] and not s.ended
+
+
+def test_the_board_engine_is_built_for_the_selected_lift():
+    sldl = A.default_engine_factory("strength", "waist", "3-1-1", 208, "single_leg_deadlift")
+    assert sldl.exercise == "single_leg_deadlift" and sldl.det.angular and sldl.det.lead == -1
+    step = A.default_engine_factory("strength", "waist", "2-0-2", 208, "step_up")
+    assert not step.det.angular and step.det.lead == 1

@@ -60,10 +60,12 @@ def _sets(entry):
     return n if n > 0 else 1
 
 
-def default_engine_factory(mode, mount, tempo_text, odr):
+def default_engine_factory(mode, mount, tempo_text, odr, exercise=None):
     from repcore.engine import Engine
 
-    return Engine(mode=mode, mount=mount, tempo=tempo_text, odr_hz=odr)
+    # (the lift tells the engine which way a rep starts, and for squats and
+    # hinges at the waist to find the reps in the pelvis tilt)
+    return Engine(mode=mode, mount=mount, tempo=tempo_text, odr_hz=odr, exercise=exercise)
 
 
 class App:
@@ -470,7 +472,7 @@ class App:
         odr = self.s.integer("REPCLIP_ODR_HOPS" if mode == "hops" else "REPCLIP_ODR_STRENGTH")
         try:
             mount = self.mount_for()
-            self.engine = self.engine_factory(mode, mount, tempo_text, odr)
+            self.engine = self.engine_factory(mode, mount, tempo_text, odr, self.exercise)
         except (ImportError, ValueError, TypeError) as e:
             self.show_message("ENGINE ERROR", str(e))
             return
