@@ -41,8 +41,10 @@ def run_engine(samples, mode, mount="waist", tempo=None, odr_hz=None, exercise=N
     return reps, hops
 
 
-def replay_trace(path, mode=None, mount=None, tempo=None):
-    """Read a trace and run it: (trace, mode, mount, reps, hops). Raises TraceError."""
+def replay_trace(path, mode=None, mount=None, tempo=None, exercise=None):
+    """Read a trace and run it: (trace, mode, mount, reps, hops). Raises TraceError.
+
+    Unset arguments come from the trace's metadata, as the board has them."""
     trace = read_trace(path)
     mode = mode or trace.meta.get("mode") or "strength"
     mount = mount or trace.meta.get("mount") or "waist"
@@ -53,7 +55,8 @@ def replay_trace(path, mode=None, mount=None, tempo=None):
     if mount not in MOUNTS:
         raise TraceError(path, None, "metadata mount=%s is not one of %s" % (mount, ", ".join(MOUNTS)),
                          "fix the '# mount=' line or pass --mount")
-    reps, hops = run_engine(trace.samples, mode, mount, tempo)
+    exercise = exercise or trace.meta.get("exercise") or None
+    reps, hops = run_engine(trace.samples, mode, mount, tempo, exercise=exercise)
     return trace, mode, mount, reps, hops
 
 
@@ -69,11 +72,12 @@ def _mark(rep):
 def format_table(reps, hops):
     lines = []
     if reps:
-        lines.append("%3s %9s %7s %10s %7s %9s  %s" % ("#", "eccentric", "pause", "concentric", "ROM cm", "vel m/s", "tempo"))
+        lines.append("%3s %9s %7s %10s %7s %7s %9s  %s" % ("#", "eccentric", "pause", "concentric", "ROM cm", "tilt deg",
+                                                          "vel m/s", "tempo"))
         for r in reps:
-            lines.append("%3d %7d ms %4d ms %7d ms %7s %9s  %s" % (
+            lines.append("%3d %7d ms %4d ms %7d ms %7s %8s %9s  %s" % (
                 r.index, r.eccentric_ms, r.pause_ms, r.concentric_ms,
-                _fmt(r.rom_cm, "%.0f"), _fmt(r.mean_velocity_m_s, "%.2f"), _mark(r)))
+                _fmt(r.rom_cm, "%.0f"), _fmt(r.depth_deg, "%.0f"), _fmt(r.mean_velocity_m_s, "%.2f"), _mark(r)))
     if hops:
         lines.append("%3s %9s %9s %9s %5s %7s %10s  %s" % ("#", "flight", "contact", "height", "RSI", "peak g", "load g/s", "landing"))
         for h in hops:
@@ -88,11 +92,13 @@ def format_table(reps, hops):
 @click.option("--mode", type=click.Choice(MODES), help="Detector to run [default: the trace's mode, else strength].")
 @click.option("--mount", type=click.Choice(MOUNTS), help="Where the clip sat [default: the trace's mount, else waist].")
 @click.option("--tempo", help="Target tempo, e.g. 3-1-1 or 3-1-X-0 [default: the trace's tempo].")
+@click.option("--exercise", help="The lift, e.g. goblet_squat or single_leg_deadlift: which way a rep starts, "
+              "and at the waist whether its reps are in the pelvis tilt [default: the trace's exercise].")
 @click.option("--json", "as_json", is_flag=True, help='Print one JSON object {"reps": [...], "hops": [...]}.')
-def replay_command(trace, mode, mount, tempo, as_json):
+def replay_command(trace, mode, mount, tempo, exercise, as_json):
     """Run the board's engine on TRACE.csv and print the reps and hops it finds."""
     try:
-        tr, mode, mount, reps, hops = replay_trace(trace, mode, mount, tempo)
+        tr, mode, mount, reps, hops = replay_trace(trace, mode, mount, tempo, exercise)
     except (TraceError, EngineError, TempoError) as e:
         click.echo("error: %s" % e, err=True)
         sys.exit(2)

@@ -103,3 +103,20 @@ def test_bad_metadata_mode_and_missing_file_are_clear_errors(tmp_path):
     assert res.exit_code == 2 and "mode=yoga" in res.stderr and "--mode" in res.stderr
     res = _run(tmp_path / "nothere.csv")
     assert res.exit_code == 2 and "no such file" in res.stderr
+
+
+def test_exercise_comes_from_the_trace_metadata_and_the_option_overrides_it(tmp_path):
+    # A single-leg deadlift at the waist: named, its reps are found in the pelvis tilt
+    # (depth in degrees beside the range in cm); as a split squat, in the travel only.
+    from repclip import tracegen
+    meta, samples, labels = tracegen.generate("sldl", mount="waist", noise="low", odr_hz=104.0, reps=5,
+                                              tempo="3-1-1", seed=31)
+    path = tmp_path / "sldl.csv"
+    write_trace(path, meta, samples)
+    assert meta["exercise"] == "single_leg_deadlift"
+    out = json.loads(_run(path, "--json").stdout)
+    assert len(out["reps"]) == labels["rep_count"] == 5
+    assert all(40 <= r["depth_deg"] <= 95 and r["rom_cm"] > 0 for r in out["reps"])
+    res = _run(path, "--json", "--exercise", "split_squat")
+    assert res.exit_code == 0, res.stderr
+    assert all(r["depth_deg"] is None for r in json.loads(res.stdout)["reps"])
