@@ -110,9 +110,8 @@ def check_walk(wk):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 81 % of these 100 generated "
-                   "sets (99 % required; 100 % without sensor noise, misses mostly at high noise and on the "
-                   "single-leg deadlift); see docs/engine.md")
+@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 83 % of these 100 generated "
+                   "sets (99 % required; misses mostly at high and medium noise); see docs/engine.md")
 def test_strength_rep_counts(results):
     check_strength_counts(_by_mode(results, "strength"))
 
@@ -187,14 +186,12 @@ def test_committed_suite_hops(suite):
     check_hops(hp)
 
 
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 17 of the committed suite's "
+@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 18 of the committed suite's "
                    "20 strength traces; see docs/engine.md")
 def test_committed_suite_strength_counts(suite):
     check_strength_counts(_suite_strength(suite))
 
 
-@pytest.mark.xfail(strict=True, reason="engine not there yet: boundary p95 185 ms on the committed suite's "
-                   "strength traces at 50 Hz and up (150 ms required; median 24 ms); see docs/engine.md")
 def test_committed_suite_strength_boundaries(suite):
     check_strength_boundaries(_suite_strength(suite))
 
