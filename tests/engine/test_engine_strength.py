@@ -183,16 +183,17 @@ def test_single_leg_deadlifts_at_the_waist_are_counted_in_the_tilt_with_range_an
     from repclip import tracegen
     from repclip.replay import run_engine
     named = unnamed = 0
+    rom_err = []
     for i in range(12):
         meta, samples, labels = tracegen.generate("sldl", mount="waist", noise="medium", odr_hz=104.0, reps=5,
                                                   tempo="3-1-1", seed=700 + i)
         reps, _ = run_engine(samples, "strength", "waist", "3-1-1", exercise=meta["exercise"])
         named += len(reps) == labels["rep_count"]
-        depth = statistics.median(r["depth_cm"] for r in labels["reps"])
-        for r in reps:
-            assert abs(r.rom_cm - depth) <= 5.0, (i, r.rom_cm, depth)  # the travel, still integrated
+        for r, t in zip(reps, labels["reps"]):
+            rom_err.append(abs(r.rom_cm - t["depth_cm"]))  # the hip's 6-15 cm, still integrated
             assert 40.0 <= r.depth_deg <= 95.0, (i, r.depth_deg)  # 55-80 deg, +-15 % per rep, less roll and yaw
         reps, _ = run_engine(samples, "strength", "waist", "3-1-1")
         unnamed += len(reps) == labels["rep_count"]
     assert named == 12
     assert unnamed <= 6
+    assert statistics.median(rom_err) <= 2.0 and max(rom_err) <= 8.0, sorted(rom_err)

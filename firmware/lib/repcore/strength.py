@@ -68,10 +68,11 @@ _ONSET_MAX_US = const(600000)
 _A_REST = 0.08  # m/s^2 above the noise floor's share
 _A_ABS = 0.03  # m/s^2: |a| off the rest's 1 g by more than this (plus noise and tilt) is moving
 _A_NOISE_K = 1.5
-_A_PER_DEG = 0.006  # m/s^2 per degree of tilt since the rest g was learned at (the slope's uncertainty)
+_A_PER_DEG = 0.002  # m/s^2 per degree of tilt since the rest g was learned at (the slope's uncertainty;
+# more lets the slow end of a tilting stroke pass for rest)
 _W_REST = 0.04  # rad/s above the noise floor's share
 _NF_K = 3.0
-_MIN_STROKE_US = const(250000)
+_MIN_STROKE_US = const(300000)  # (an explosive rep's stroke takes 0.35 s or more; a walking thigh twitches faster)
 _MAX_STROKE_US = const(8000000)
 _SET_GAP_US = const(8000000)  # no rep for this long: the set is over
 _PAIR_GAP_US = const(3500000)  # longest pause inside a rep without a tempo target
@@ -81,8 +82,9 @@ _PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third o
 _PENDING = const(3)
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
-_WALK_STROKES = const(4)  # a segment with this many short strokes back to back is walking
-_WALK_GAP_US = const(150000)
+_WALK_STROKES = const(5)  # a segment with this many short strokes back to back is walking
+# (not four: a step-up at the thigh is foot up, body up, body down, foot down)
+_WALK_GAP_US = const(300000)  # (a walking thigh's swings are ~0.25 s apart once timed as lifts)
 _WALK_STROKE_US = const(900000)
 _TH_SLOPE_MIN = 12.0  # deg: tilt change between the rests that measures the tilt error
 _TH_LOCAL_MIN = 3.0  # deg: ... and within the segment itself
