@@ -619,17 +619,17 @@ class StrengthDetector:
         xt = 0.0
         t_prev = 0.0
         out_max = 0.0
-        for k in range(n):
-            j = i0 + k
-            if j >= _RING:
-                j -= _RING
-            tt = tha[j] - th0
-            a = acc[j] - e0 - ks * tt
-            if k:
-                h = (wt[k] - wt[k - 1]) * 1e-6
-                v_prev = v
-                v += (a + a_prev) * 0.5 * h
-                if fit:
+        if fit:
+            for k in range(n):
+                j = i0 + k
+                if j >= _RING:
+                    j -= _RING
+                tt = tha[j] - th0
+                a = acc[j] - e0 - ks * tt
+                if k:
+                    h = (wt[k] - wt[k - 1]) * 1e-6
+                    v_prev = v
+                    v += (a + a_prev) * 0.5 * h
                     x += (v + v_prev) * 0.5 * h
                     w = vt
                     vt += (tt + t_prev) * 0.5 * h
@@ -638,9 +638,19 @@ class StrengthDetector:
                         out_max = tt
                     elif -tt > out_max:
                         out_max = -tt
-            a_prev = a
-            t_prev = tt
-            wx[k] = v  # velocity for now
+                a_prev = a
+                t_prev = tt
+                wx[k] = v  # velocity for now
+        else:
+            for k in range(n):  # (the same, without the fit's sums: the board pays per operation)
+                j = i0 + k
+                if j >= _RING:
+                    j -= _RING
+                a = acc[j] - e0 - ks * (tha[j] - th0)
+                if k:
+                    v += (a + a_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+                a_prev = a
+                wx[k] = v
         if end != _END_NONE and span < _LONG_SEG_S:
             c = v / span if span > 0.0 else 0.0
             dk = 0.0
