@@ -70,7 +70,7 @@ def heap_report(label, samples, kwargs, every, engine):
     peak = max(h[1] for h in heap)
     print("  %-9s %7d samples (%4.1f min), %3d events: live heap start %6d B, peak %6d B, end %6d B"
           % (label, run.samples, run.samples / ODR_HZ / 60, len(run.events), heap[0][1], peak, heap[-1][1]))
-    print("  %-9s steady-state growth (mean, last third vs middle third, in 16 B blocks) %+d B over %d samples = %.4f B/sample%s"
+    print("  %-9s steady-state growth (least reading, last third vs middle third, in 16 B blocks) %+d B over %d samples = %.4f B/sample%s"
           % ("", growth, span, growth / span if span else 0.0, "" if growth <= 0 else "   <-- MUST BE 0"))
     return growth
 

@@ -284,22 +284,23 @@ def steady_growth(heap):
     """Live-heap growth in steady state: (bytes, samples it took), from EngineRun.heap.
 
     The first third of the run is warm-up. The live heap jitters by a block or
-    two with the engine's state (an attribute holding a computed float is a
-    16-byte object, the literal 0.0 is not; now and then a rep waits in a
-    queue or for its confirmation when the heap is read), so compare medians:
-    the mean of the last third against the mean of the middle third (their
-    centres a third of the run apart), in whole 16-byte heap blocks (the
-    smallest object). A leak moves every reading up, the mean with them; a
-    state that is there at some readings only moves it by a fraction of a
-    block. (Peaks, and then medians, did not hold: one float more at one
-    reading failed a leak-free run.)
+    more with the engine's state: an attribute holding a computed float is a
+    16-byte object where the literal 0.0 is not, a rep waits in a queue or
+    for its confirmation, and MicroPython's conservative collector now and
+    then keeps a dead list alive through a stale word (a segment's nine
+    strokes, 144 B, across three readings). So compare the floors: the
+    least reading of the last third against the least of the middle third
+    (their centres a third of the run apart). A leak lifts every reading, the
+    floor with them; state that is there at some readings only does not move
+    it. (Peaks, medians and then means did not hold: one float more at one
+    reading, or one kept list, failed a leak-free run.)
     """
     if len(heap) < 6:
         raise ValueError("need at least 6 heap readings, got %d: use a longer trace or a smaller heap_every"
                          % len(heap))
     third = len(heap) // 3
     middle, last = heap[third:2 * third], heap[2 * third:]
-    diff = sum(h[1] for h in last) / float(len(last)) - sum(h[1] for h in middle) / float(len(middle))
+    diff = min(h[1] for h in last) - min(h[1] for h in middle)
     return 16 * int(round(diff / 16.0)), last[-1][0] - middle[0][0]
 
 
