@@ -47,6 +47,7 @@ _LONG_REST_US = const(1200000)  # ... and this long whatever the velocity says
 _VS_SHARE = 0.15  # a shorter rest closes it only when the segment's velocity is this share of its peak
 _VS_MIN = 0.02  # (+ this, m/s)
 _VS_DRIFT = 1e-8  # (+ this per us of segment: what 0.03 m/s^2 of error in g adds)
+_TILT_LAG_US = const(400000)  # at the thigh, 1 deg of tilt over this long is motion (see feed)
 _END_NONE = const(0)  # how a segment ended (see _analyse)
 _END_GAP = const(1)
 _END_REST = const(2)
@@ -147,6 +148,7 @@ class StrengthDetector:
         # in the vertical travel; the travel is measured wherever the clip moves with the load.
         self.angular = mount == "thigh" or (mount == "waist" and tilts_at_waist(exercise))
         self.metric = mount != "thigh"
+        self.tilt_hold = mount == "thigh"  # rest needs the tilt to hold as well (see feed)
         self.tempo = tempo
         # The prescribed exercise tells which way a rep starts; without it the
         # first pair of strokes decides.
@@ -366,6 +368,17 @@ class StrengthDetector:
         if steady and self.g_set:
             tol = _A_ABS + _A_NOISE_K * nfa + _A_PER_DEG * (d if d > 0.0 else -d)
             still = -tol < fq < tol
+        angular = self.angular
+        h = self.head
+        if still and self.tilt_hold:
+            # At the thigh the tilt must hold too: a slow flexion (a single-leg
+            # deadlift's stance thigh, 12-25 deg over seconds) is as steady as
+            # rest to both sensors' magnitudes. (At the waist it found more
+            # hinges at high noise, but timed their starts 0.3-0.5 s late.)
+            k = h - 1 - _TILT_LAG_US // period  # (k, e: no new locals, the frame stays as it is)
+            e = th - self.rb_th[k if k >= 0 else k + _RING]
+            if e > 1.0 or e < -1.0:  # deg (a literal: a float global costs a lookup per block)
+                still = False
         # The sensor's own 1 g (scale error and bias included), learned at rest.
         if rest and still and 5.9 < fv < 13.7:
             if self.g_set:
@@ -385,7 +398,6 @@ class StrengthDetector:
                 self.g_n = 1
         # The ring (fv, not fv - g: g may be learned again while a segment's
         # pre-roll is still in the ring).
-        h = self.head
         self.rb_dt[h] = dt
         self.rb_a[h] = fv
         self.rb_th[h] = th
@@ -404,7 +416,6 @@ class StrengthDetector:
             self.move_us = m
             if m > _MOVE_US:
                 self.rest_us = rest_us = 0
-        angular = self.angular
         if in_seg:
             if angular:
                 v = (self.th_prev - th) / dts  # flexion rate (down = positive flexion)
@@ -641,6 +652,7 @@ class StrengthDetector:
                 a_prev = a
                 t_prev = tt
                 wx[k] = v  # velocity for now
+                out[k] = vt  # (out is wv here: free until the travel goes in)
         else:
             for k in range(n):  # (the same, without the fit's sums: the board pays per operation)
                 j = i0 + k
@@ -665,25 +677,21 @@ class StrengthDetector:
                         dk = -_TH_SLOPE_MAX - ks
                     c = (v - dk * vt) / span
             x = 0.0
-            vt = 0.0
-            t_prev = 0.0
             v_prev = 0.0
-            for k in range(n):
-                if dk:
-                    j = i0 + k
-                    if j >= _RING:
-                        j -= _RING
-                    tt = tha[j] - th0
+            if dk:
+                for k in range(n):
+                    v = wx[k] - c * wt[k] * 1e-6 - dk * out[k]  # (out holds the tilt's integral)
                     if k:
-                        vt += (tt + t_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-                    t_prev = tt
-                    v = wx[k] - c * wt[k] * 1e-6 - dk * vt
-                else:
+                        x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+                    v_prev = v
+                    out[k] = x
+            else:
+                for k in range(n):
                     v = wx[k] - c * wt[k] * 1e-6
-                if k:
-                    x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-                v_prev = v
-                out[k] = x
+                    if k:
+                        x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+                    v_prev = v
+                    out[k] = x
         else:
             self._detrend(n)
             if out is not wx:
