@@ -434,7 +434,9 @@ class StrengthDetector:
             # Live phase: a change only when the speed passes the threshold.
             lim = self.v_live
             if not still and (v < -lim or v > lim):
-                self._live_moving(t, v, acc)
+                ph = self.phase  # (the call only where the phase may change: it is most blocks' cost)
+                if ph != ("eccentric" if v < 0.0 else "concentric"):
+                    self._live_moving(t, v, acc)
         if angular:
             self.th_prev = th
         if still and rest_us > _END_REST_US:
