@@ -213,3 +213,23 @@ def test_slow_single_leg_deadlifts_at_the_thigh_are_seen_moving():
             reps, _ = run_engine(samples, "strength", "thigh", "4-2-2", exercise=meta["exercise"])
             exact += len(reps) == labels["rep_count"]
         assert exact >= 9, (noise, exact)
+
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("squat", "thigh", "low", 833.0, "2-0-1", 8, 125),
+    ("split_squat", "thigh", "low", 26.0, "2-0-1", 3, 700098),
+    ("split_squat", "thigh", "medium", 208.0, "1-0-1", 4, 700099),
+    ("squat", "waist", "low", 12.5, "1-0-1", 5, 700202),
+    ("squat", "waist", "low", 52.0, "1-0-1", 7, 300070),
+    ("sldl", "waist", "medium", 12.5, "1-0-1", 8, 300167),
+])
+def test_a_rerack_before_the_set_is_not_its_first_rep(kind, mount, noise, odr, tempo, reps, seed):
+    # Generated sets whose re-rack or pick-up (a hinge out and back, no pause)
+    # paired with the first rep and was counted: the first two reps of a set
+    # must be more alike than a rep to the set (within 0.75, not 0.6).
+    from repclip import tracegen
+    from repclip.replay import run_engine
+    meta, samples, labels = tracegen.generate(kind, mount=mount, noise=noise, odr_hz=odr, tempo=tempo, reps=reps,
+                                              seed=seed)  # (benchmarks/accuracy.py's sets, seeds 0, 7 and 3)
+    got, _ = run_engine(samples, "strength", mount, tempo, exercise=meta["exercise"])
+    assert len(got) == labels["rep_count"] == reps

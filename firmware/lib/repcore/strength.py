@@ -38,6 +38,7 @@ from array import array
 from repcore.compat import const
 from repcore.events import G, Rep
 from repcore.filters import alpha, onset_us
+from repcore.tempo import EXPLOSIVE as _EXPLOSIVE
 
 _RING = const(1024)  # blocks kept: ~36 s at the ~28 Hz block rate, 82 s at 12.5 Hz
 _PRE_US = const(1500000)  # a segment starts up to this long before motion was seen (slow lifts leave rest quietly) ...
@@ -81,6 +82,7 @@ _SIMILAR = 0.6  # reps of one set: sizes within this ratio ...
 _SIMILAR_T = 0.55  # ... each stroke's time within this ratio ...
 _PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third of the set's pause)
 _PENDING = const(3)
+_PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
 _WALK_STROKES = const(5)  # a segment with this many short strokes back to back is walking
@@ -891,13 +893,21 @@ class StrengthDetector:
         if self.run_n and start - self.last_rep_end > _SET_GAP_US:
             self.run_n = 0  # a new set
         if self.run_n:
-            if self._similar(c, self.run):
+            if self._similar(c, self.run, 1.0):
                 self._accept(c)
             return
         pend = self.pending
+        # The first two reps of a set confirm each other only when more alike
+        # than a rep must be to the set (a re-rack before the first is
+        # rep-shaped), unless the tempo leaves a stroke free: an explosive
+        # one takes anything from 0.45 to 0.8 s.
+        k = _PAIR_K
+        tempo = self.tempo
+        if tempo is None or tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE:
+            k = 1.0
         for i in range(len(pend) - 1, -1, -1):
             p = pend[i]
-            if start - p[3] <= _SET_GAP_US and self._similar(c, p):
+            if start - p[3] <= _SET_GAP_US and self._similar(c, p, k):
                 del pend[:]
                 self._accept(p)
                 self._accept(c)
@@ -906,14 +916,17 @@ class StrengthDetector:
         if len(pend) > _PENDING:
             pend.pop(0)
 
-    def _similar(self, c, ref):
-        """Alike: size within _SIMILAR, each stroke's time within _SIMILAR_T, pause close."""
+    def _similar(self, c, ref, k):
+        """Alike: size within _SIMILAR, each stroke's time within _SIMILAR_T, pause
+        close; k > 1 narrows the ratios (k = 1.25: 0.6 -> 0.75)."""
         size = c[4]
         rs = ref[4]
-        if size < _SIMILAR * rs or rs < _SIMILAR * size:
+        lim = _SIMILAR * k
+        if size < lim * rs or rs < lim * size:
             return False
+        lim = _SIMILAR_T * k
         for a, b in ((c[1] - c[0], ref[1] - ref[0]), (c[3] - c[2], ref[3] - ref[2])):
-            if a < _SIMILAR_T * b or b < _SIMILAR_T * a:
+            if a < lim * b or b < lim * a:
                 return False
         dp = (c[2] - c[1]) - (ref[2] - ref[1])
         return -_PAUSE_SLACK_US - (ref[2] - ref[1]) // 3 <= dp <= _PAUSE_SLACK_US + (ref[2] - ref[1]) // 3
