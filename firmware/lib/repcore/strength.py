@@ -900,10 +900,11 @@ class StrengthDetector:
         # The first two reps of a set confirm each other only when more alike
         # than a rep must be to the set (a re-rack before the first is
         # rep-shaped), unless the tempo leaves a stroke free: an explosive
-        # one takes anything from 0.45 to 0.8 s.
+        # one takes anything from 0.45 to 0.8 s. (No tempo at all is no
+        # licence: re-racks in a row while walking about paired.)
         k = _PAIR_K
         tempo = self.tempo
-        if tempo is None or tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE:
+        if tempo is not None and (tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE):
             k = 1.0
         for i in range(len(pend) - 1, -1, -1):
             p = pend[i]
