@@ -19,7 +19,11 @@ do:
       changes with the tilt is measured at the two rests and removed in
       proportion to the tilt; what is left is constant and cancels when the
       velocity is made zero at the end rest.
-  thigh: the flexion angle itself (no integration, no drift).
+  thigh, and the waist for lifts that tilt the pelvis a long way (squats,
+      deadlifts: tilts_at_waist): the tilt itself (no integration, no
+      drift); at the waist the travel is still integrated for the range and
+      the velocity, its tilt error solved from the rep returning to where it
+      started.
 Strokes are the monotonic runs of that position between turning points
 (hysteresis _D_MIN). A stroke is timed at its 10 % and 90 % crossings and
 extended to rest under the minimum-jerk shape smooth lifts follow (10 % of
@@ -27,9 +31,10 @@ a minimum-jerk stroke is covered at 24.7 % of its time): timing from
 mid-stroke crossings ignores how slowly a lift leaves and reaches rest.
 Reps: a lead stroke (down for squats, up for lifts from the floor) and the
 opposite stroke after it, of similar size, with a pause no longer than the
-tempo allows. A rep is confirmed by the next similar one (or by being
-similar to the set so far), so a lone re-rack or a pick-up is not a rep;
-walking (many short strokes without a rest) is not either.
+tempo allows. A rep is confirmed by the next similar one (closer alike:
+a re-rack before a set is rep-shaped) or by being similar to the set so
+far, so a lone re-rack or a pick-up is not a rep; walking (many short
+strokes without a rest) is not either.
 """
 
 import math
