@@ -154,8 +154,7 @@ class StrengthDetector:
         # Reps found in the tilt (the thigh's flexion, the pelvis of a hinge) or
         # in the vertical travel; the travel is measured wherever the clip moves with the load.
         self.angular = mount == "thigh" or (mount == "waist" and tilts_at_waist(exercise))
-        self.metric = mount != "thigh"
-        self.tilt_hold = mount == "thigh"  # rest needs the tilt to hold as well (see feed)
+        self.metric = mount != "thigh"  # (not metric: the thigh, where rest needs the tilt to hold too: see feed)
         self.tempo = tempo
         # The prescribed exercise tells which way a rep starts; without it the
         # first pair of strokes decides.
@@ -377,7 +376,7 @@ class StrengthDetector:
             still = -tol < fq < tol
         angular = self.angular
         h = self.head
-        if still and self.tilt_hold:
+        if still and not self.metric:
             # At the thigh the tilt must hold too: a slow flexion (a single-leg
             # deadlift's stance thigh, 12-25 deg over seconds) is as steady as
             # rest to both sensors' magnitudes. (At the waist it found more
