@@ -54,6 +54,7 @@ _VS_SHARE = 0.15  # a shorter rest closes it only when the segment's velocity is
 _VS_MIN = 0.02  # (+ this, m/s)
 _VS_DRIFT = 1e-8  # (+ this per us of segment: what 0.03 m/s^2 of error in g adds)
 _TILT_LAG_US = const(400000)  # at the thigh, 1 deg of tilt over this long is motion (see feed)
+_CLOSE_LAG_US = const(800000)  # a segment does not close while the tilt moves 1 deg in this long
 _END_NONE = const(0)  # how a segment ended (see _analyse)
 _END_GAP = const(1)
 _END_REST = const(2)
@@ -452,7 +453,16 @@ class StrengthDetector:
         if in_seg:
             if still and rest_us > _END_REST_US and (angular or rest_us > _LONG_REST_US or vs < _VS_SHARE * self.vs_peak
                                                       + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)):
-                self._close(_END_REST, t)
+                # ... but not while the tilt still moves and the velocity has
+                # not fallen: the middle of a slow lowering (a split squat turns
+                # the pelvis 6-18 deg, a bell 5-15) is as steady as rest, and a
+                # close there halves the stroke. (The thigh's rest holds the tilt
+                # already; before the first rest's 1 g is known, "still" is only
+                # steady, and that first rest is what must be found.)
+                k = self.head - 1 - _CLOSE_LAG_US // period
+                e = th - self.rb_th[k if k >= 0 else k + _RING]
+                if not self.metric or not self.g_set or -1.0 < e < 1.0 or vs < 0.5 * self.vs_peak:
+                    self._close(_END_REST, t)
             elif nb - self.seg_nb0 >= _RING - 1:
                 self._close(_END_NONE, t)  # no rest for the whole ring: analyse what it holds
         elif self.move_us > _MOVE_US:
