@@ -117,6 +117,9 @@ class _Stream:
                 self.sx += ax
                 self.sy += ay
                 self.sz += az
+                self.gsx += gx
+                self.gsy += gy
+                self.gsz += gz
                 return None  # (a queued event waits for the block's end)
             return self._block(t_us, n, ax, ay, az, gx, gy, gz)
         return self._feed_slow(t_us, dt, ax, ay, az, gx, gy, gz)
@@ -168,6 +171,9 @@ class _Stream:
             self.sx += ax
             self.sy += ay
             self.sz += az
+            self.gsx += gx
+            self.gsy += gy
+            self.gsz += gz
             return self._next()
         return self._block(t_us, n, ax, ay, az, gx, gy, gz)
 
@@ -178,8 +184,12 @@ class _Stream:
         ax = (self.sx + ax) / n
         ay = (self.sy + ay) / n
         az = (self.sz + az) / n
+        gx = (self.gsx + gx) / n
+        gy = (self.gsy + gy) / n
+        gz = (self.gsz + gz) / n
         self.n = 0
         self.sx = self.sy = self.sz = 0.0
+        self.gsx = self.gsy = self.gsz = 0.0
         p = self.period_us
         t_prev = self.t_block_end
         self.t_block_end = t_us
@@ -212,6 +222,7 @@ class _Stream:
     def _new_block(self):
         self.n = 0
         self.sx = self.sy = self.sz = 0.0
+        self.gsx = self.gsy = self.gsz = 0.0
         self.t_block = None
         self.t_block_end = None
 
