@@ -94,6 +94,7 @@ class _Stream:
         self.det = det
         self._hops = hops
         self.odr_hz = odr_hz
+        self.rows = [None] * 64
         self.reset()
 
     def reset(self):
@@ -105,24 +106,19 @@ class _Stream:
         self.measured = 0  # periods seen; the average settles over the first few
         self._new_block()
 
-    def feed(self, t_us, ax, ay, az, gx=0.0, gy=0.0, gz=0.0):
-        # Fast path, strength on a settled clock: most samples only add to the
-        # block (the per-sample cost is what the board pays 208 times a second).
+    def feed(self, t_us, *a):
+        # Fast path, strength on a settled clock: most samples are only kept
+        # for the block (the per-sample cost is what the board pays 208 times a second).
         dt = t_us - self.t_last
         if 0 < dt <= self.fast_us:
             self.t_last = t_us
             n = self.n + 1
             if n < self.decim:
                 self.n = n
-                self.sx += ax
-                self.sy += ay
-                self.sz += az
-                self.gsx += gx
-                self.gsy += gy
-                self.gsz += gz
+                self.rows[n] = a
                 return None  # (a queued event waits for the block's end)
-            return self._block(t_us, n, ax, ay, az, gx, gy, gz)
-        return self._feed_slow(t_us, dt, ax, ay, az, gx, gy, gz)
+            return self._block(t_us, n, a)
+        return self._feed_slow(t_us, dt, a)
 
     def feed_hops(self, t_us, ax, ay, az, gx=0.0, gy=0.0, gz=0.0):
         """Hops: every sample goes to the detector (take-off and touch-down are timed to the sample)."""
@@ -137,9 +133,9 @@ class _Stream:
             if det.out:
                 return det.out.pop(0)
             return None
-        return self._feed_slow(t_us, dt, ax, ay, az, gx, gy, gz)
+        return self._feed_slow(t_us, dt, (ax, ay, az))
 
-    def _feed_slow(self, t_us, dt, ax, ay, az, gx, gy, gz):
+    def _feed_slow(self, t_us, dt, a):
         """Hops (every sample), the first samples of a stream, gaps, bad timestamps."""
         if not self.started:
             self.started = True
@@ -159,6 +155,7 @@ class _Stream:
         det = self.det
         if self._hops:
             # Every sample: take-off and touch-down are timed to the sample.
+            ax, ay, az = a[0], a[1], a[2]
             det.feed(t_us, dt, math.sqrt(ax * ax + ay * ay + az * az))
             if det.out:
                 return det.out.pop(0)
@@ -168,28 +165,44 @@ class _Stream:
         n = self.n + 1
         if n < self.decim:
             self.n = n
-            self.sx += ax
-            self.sy += ay
-            self.sz += az
-            self.gsx += gx
-            self.gsy += gy
-            self.gsz += gz
+            self.rows[n] = a
             return self._next()
-        return self._block(t_us, n, ax, ay, az, gx, gy, gz)
+        return self._block(t_us, n, a)
 
-    def _block(self, t_us, n, ax, ay, az, gx, gy, gz):
+    def _block(self, t_us, n, a):
         """Strength moves at a few Hz: the detector runs once per block of samples
-        on their mean (the block's last gyro sample turns the gravity estimate:
-        rotation is smooth)."""
-        ax = (self.sx + ax) / n
-        ay = (self.sy + ay) / n
-        az = (self.sz + az) / n
-        gx = (self.gsx + gx) / n
-        gy = (self.gsy + gy) / n
-        gz = (self.gsz + gz) / n
+        on their mean (the gyro's too: one sample alone lets its noise through)."""
+        rows = self.rows  # the block's earlier samples, in slots 1 .. n - 1
+        sx = sy = sz = gsx = gsy = gsz = 0.0
+        try:
+            ax, ay, az, gx, gy, gz = a
+            if n > 1:
+                # (x or 0.0: what 0.0 + x is, -0.0 included, without the float addition)
+                sx, sy, sz, gsx, gsy, gsz = rows[1]
+                sx = sx or 0.0
+                sy = sy or 0.0
+                sz = sz or 0.0
+                gsx = gsx or 0.0
+                gsy = gsy or 0.0
+                gsz = gsz or 0.0
+            for i in range(2, n):
+                x, y, z, u, v, w = rows[i]
+                sx += x
+                sy += y
+                sz += z
+                gsx += u
+                gsy += v
+                gsz += w
+        except ValueError:
+            # some samples came without the gyro (feed's gx, gy, gz default to 0.0)
+            return self._block(t_us, n, self._pad(a, rows, n))
+        ax = (sx + ax) / n
+        ay = (sy + ay) / n
+        az = (sz + az) / n
+        gx = (gsx + gx) / n
+        gy = (gsy + gy) / n
+        gz = (gsz + gz) / n
         self.n = 0
-        self.sx = self.sy = self.sz = 0.0
-        self.gsx = self.gsy = self.gsz = 0.0
         p = self.period_us
         t_prev = self.t_block_end
         self.t_block_end = t_us
@@ -212,6 +225,13 @@ class _Stream:
             return det.out.pop(0)
         return None
 
+    def _pad(self, a, rows, n):
+        """Rare: samples without the gyro get its default 0.0 (see feed)."""
+        for i in range(1, n):
+            r = rows[i]
+            rows[i] = tuple(r) + (0.0,) * (6 - len(r))
+        return tuple(a) + (0.0,) * (6 - len(a))
+
     def _set_period(self, p):
         self.period_us = p
         gap = p * GAP_PERIODS
@@ -221,8 +241,6 @@ class _Stream:
 
     def _new_block(self):
         self.n = 0
-        self.sx = self.sy = self.sz = 0.0
-        self.gsx = self.gsy = self.gsz = 0.0
         self.t_block = None
         self.t_block_end = None
 
