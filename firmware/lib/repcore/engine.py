@@ -94,7 +94,8 @@ class _Stream:
         self.det = det
         self._hops = hops
         self.odr_hz = odr_hz
-        self.rows = [None] * 64
+        self.rows = [None] * 64  # a block's samples (see _block)
+        self.feed = _strength_feed(self)
         self.reset()
 
     def reset(self):
@@ -105,20 +106,6 @@ class _Stream:
         self._set_period(int(1000000 / self.odr_hz) if self.odr_hz else _DEFAULT_PERIOD_US)
         self.measured = 0  # periods seen; the average settles over the first few
         self._new_block()
-
-    def feed(self, t_us, *a):
-        # Fast path, strength on a settled clock: most samples are only kept
-        # for the block (the per-sample cost is what the board pays 208 times a second).
-        dt = t_us - self.t_last
-        if 0 < dt <= self.fast_us:
-            self.t_last = t_us
-            n = self.n + 1
-            if n < self.decim:
-                self.n = n
-                self.rows[n] = a
-                return None  # (a queued event waits for the block's end)
-            return self._block(t_us, n, a)
-        return self._feed_slow(t_us, dt, a)
 
     def feed_hops(self, t_us, ax, ay, az, gx=0.0, gy=0.0, gz=0.0):
         """Hops: every sample goes to the detector (take-off and touch-down are timed to the sample)."""
@@ -238,6 +225,8 @@ class _Stream:
         self.gap_us = gap if gap > GAP_MIN_US else GAP_MIN_US
         d = _BLOCK_US // p if p > 0 else 1
         self.decim = d if d > 1 else 1
+        if d >= len(self.rows):  # (above ~1.8 kHz) room for a block's samples
+            self.rows.extend([None] * (d + 1 - len(self.rows)))
 
     def _new_block(self):
         self.n = 0
@@ -274,3 +263,26 @@ class _Stream:
             self.started = False
             self.fast_us = 0
         return self._next()
+
+
+def _strength_feed(stream):
+    """The strength path's feed(t_us, ax, ay, az, gx=0, gy=0, gz=0): a plain
+    function with its stream as a keyword-only default, not a bound method.
+    (MicroPython calls a bound method given more than four arguments through
+    an argument array it allocates and frees on the heap: every sample.)"""
+
+    def feed(t_us, *a, self=stream):
+        # Fast path, strength on a settled clock: most samples are only kept
+        # for the block (the per-sample cost is what the board pays 208 times a second).
+        dt = t_us - self.t_last
+        if 0 < dt <= self.fast_us:
+            self.t_last = t_us
+            n = self.n + 1
+            if n < self.decim:
+                self.n = n
+                self.rows[n] = a
+                return None  # (a queued event waits for the block's end)
+            return self._block(t_us, n, a)
+        return self._feed_slow(t_us, dt, a)
+
+    return feed
