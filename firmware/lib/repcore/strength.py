@@ -426,7 +426,7 @@ class StrengthDetector:
         if in_seg:
             if angular:
                 v = (self.th_prev - th) / dts  # flexion rate (down = positive flexion)
-                acc = (v - self.vl) / dts
+                acc = self.vl  # (its rate of change is worked out below, where the phase may change)
                 self.vl = v
                 vs = 0.0
             else:
@@ -443,7 +443,7 @@ class StrengthDetector:
             if not still and (v < -lim or v > lim):
                 ph = self.phase  # (the call only where the phase may change: it is most blocks' cost)
                 if ph != ("eccentric" if v < 0.0 else "concentric"):
-                    self._live_moving(t, v, acc)
+                    self._live_moving(t, v, (v - acc) / dts if angular else acc)
         if angular:
             self.th_prev = th
         if still and rest_us > _END_REST_US:
