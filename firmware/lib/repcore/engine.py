@@ -275,7 +275,7 @@ def _strength_feed(stream):
         # Fast path, strength on a settled clock: most samples are only kept
         # for the block (the per-sample cost is what the board pays 208 times a second).
         dt = t_us - self.t_last
-        if 0 < dt <= self.fast_us:
+        if dt <= self.fast_us and dt > 0:
             self.t_last = t_us
             n = self.n + 1
             if n < self.decim:
