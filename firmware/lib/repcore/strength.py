@@ -286,7 +286,8 @@ class StrengthDetector:
         else:
             nfa *= self.k_nf_grow
         self.nfa = nfa
-        steady = qa < _A_REST + _NF_K * nfa
+        # (thresholds as literals: a float global costs a lookup per block)
+        steady = qa < 0.08 + 3.0 * nfa  # _A_REST + _NF_K * nfa
         # Turning: the gyro's rate (or, without one, how fast the accelerometer's
         # direction moved at the last block), against its own noise floor.
         nfw = self.nfw
@@ -295,7 +296,7 @@ class StrengthDetector:
         else:
             nfw *= self.k_nf_grow
         self.nfw = nfw
-        steady = steady and qw < _W_REST + _NF_K * nfw
+        steady = steady and qw < 0.04 + 3.0 * nfw  # _W_REST + _NF_K * nfw
         in_seg = self.in_seg
         # At rest (and not inside a segment: what is learned must not change under the analysis).
         rest = steady and not in_seg and self.rest_us > _END_REST_US
@@ -373,7 +374,8 @@ class StrengthDetector:
         self.fq = fq
         still = steady
         if steady and self.g_set:
-            tol = _A_ABS + _A_NOISE_K * nfa + _A_PER_DEG * (d if d > 0.0 else -d)
+            # _A_ABS + _A_NOISE_K * nfa + _A_PER_DEG * |d|
+            tol = 0.03 + 1.5 * nfa + 0.002 * (d if d > 0.0 else -d)
             still = -tol < fq < tol
         angular = self.angular
         h = self.head
