@@ -265,7 +265,10 @@ class StrengthDetector:
         self.sa = sa
         e = amag - sa
         qa = self.qa
-        qa += ((e if e > 0.0 else -e) - qa) * kq
+        if e > 0.0:
+            qa += (e - qa) * kq
+        else:
+            qa -= (qa + e) * kq  # (the same as qa += (-e - qa) * kq, one float operation less)
         self.qa = qa
         bx = self.bx
         by = self.by
