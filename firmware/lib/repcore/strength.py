@@ -433,7 +433,7 @@ class StrengthDetector:
                 v = (self.th_prev - th) / dts  # flexion rate (down = positive flexion)
                 acc = self.vl  # (its rate of change is worked out below, where the phase may change)
                 self.vl = v
-                vs = 0.0
+                vs = v if v > 0.0 else -v
             else:
                 # The segment's velocity so far: the middle of a slow stroke
                 # (constant speed) is as steady as rest to an accelerometer.
@@ -444,8 +444,7 @@ class StrengthDetector:
                 if vs > self.vs_peak:
                     self.vs_peak = vs
             # Live phase: a change only when the speed passes the threshold.
-            lim = self.v_live
-            if not still and (v < -lim or v > lim):
+            if not still and vs > self.v_live:
                 ph = self.phase  # (the call only where the phase may change: it is most blocks' cost)
                 if ph != ("eccentric" if v < 0.0 else "concentric"):
                     self._live_moving(t, v, (v - acc) / dts if angular else acc)
