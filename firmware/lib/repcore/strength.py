@@ -193,6 +193,7 @@ class StrengthDetector:
         self.ux = self.uy = 0.0
         self.uz = 1.0
         self.started = False  # the gravity direction survives gaps in the stream
+        self.period_lo = self.period_hi = -1  # (feed's first block sets the coefficients and starts)
         self.rx = self.ry = 0.0
         self.rz = 1.0
         self.k_th = 0.0  # tilt error slope (m/s^2 per degree), learned between rests
@@ -252,8 +253,8 @@ class StrengthDetector:
         # operations (each one allocates on MicroPython), no calls but sqrt/acos.
         if period > self.period_hi or period < self.period_lo:
             self._coeffs(period)  # (not for every wobble of the measured period: ~30 divisions)
-        if not self.started:
-            self._start(ax, ay, az, amag)
+            if not self.started:  # (reset makes the first block come here)
+                self._start(ax, ay, az, amag)
         dts = dt * 1e-6
         gyro = self.has_gyro
         if gyro2 > 0.0 and not gyro:
