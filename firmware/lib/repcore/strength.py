@@ -303,7 +303,9 @@ class StrengthDetector:
         steady = steady and qw < 0.04 + 3.0 * nfw  # _W_REST + _NF_K * nfw
         in_seg = self.in_seg
         # At rest (and not inside a segment: what is learned must not change under the analysis).
-        rest = steady and not in_seg and self.rest_us > _END_REST_US
+        rest_us = self.rest_us
+        nb = self.nb
+        rest = steady and not in_seg and rest_us > _END_REST_US
         # Gravity direction: the gyro turns it (a world-fixed vector seen from a
         # body turning at w changes at u x w); at rest (or without a gyro) the
         # accelerometer says where it is.
@@ -325,7 +327,7 @@ class StrengthDetector:
                 k = self.k_dir_rest
             else:
                 # moving: the gyro's drift corrected slowly, every 4th block
-                k = self.k_dir4 if self.nb & 3 == 0 else 0.0
+                k = self.k_dir4 if nb & 3 == 0 else 0.0
         else:
             k = self.k_dir_nogyro
         if k > 0.0 and 5.9 < amag < 13.7:  # free fall and impacts do not point down
@@ -416,15 +418,14 @@ class StrengthDetector:
         self.rb_th[h] = th
         h += 1
         self.head = h if h < _RING else 0
-        nb = self.nb + 1  # blocks written (segment lengths, pre-rolls are counted from it)
+        nb += 1  # blocks written (segment lengths, pre-rolls are counted from it)
         self.nb = nb
         # Rest and motion.
         if still:
-            rest_us = self.rest_us + dt
+            rest_us += dt
             self.rest_us = rest_us
             self.move_us = 0
         else:
-            rest_us = self.rest_us
             m = self.move_us + dt
             self.move_us = m
             if m > _MOVE_US:
