@@ -20,7 +20,7 @@ at a few Hz, and on the board that keeps the per-sample cost to a few adds
 Hops run on every sample, because flight time is measured to the sample.
 """
 
-import math
+from math import sqrt
 
 from repcore import MODE_HOPS, MODE_STRENGTH, MODES, MOUNTS
 from repcore.compat import const
@@ -116,7 +116,7 @@ class _Stream:
                 self._set_period(self.period_us + d)
             self.t_last = t_us
             det = self.det
-            det.feed(t_us, dt, math.sqrt(ax * ax + ay * ay + az * az))
+            det.feed(t_us, dt, sqrt(ax * ax + ay * ay + az * az))
             if det.out:
                 return det.out.pop(0)
             return None
@@ -143,7 +143,7 @@ class _Stream:
         if self._hops:
             # Every sample: take-off and touch-down are timed to the sample.
             ax, ay, az = a[0], a[1], a[2]
-            det.feed(t_us, dt, math.sqrt(ax * ax + ay * ay + az * az))
+            det.feed(t_us, dt, sqrt(ax * ax + ay * ay + az * az))
             if det.out:
                 return det.out.pop(0)
             return None
@@ -206,7 +206,7 @@ class _Stream:
         if step <= 0:
             step = p
         det = self.det
-        det.feed(t_mid, step, p * n, ax, ay, az, math.sqrt(ax * ax + ay * ay + az * az),
+        det.feed(t_mid, step, p * n, ax, ay, az, sqrt(ax * ax + ay * ay + az * az),
                  gx, gy, gz, gx * gx + gy * gy + gz * gz)
         if det.out:
             return det.out.pop(0)
