@@ -257,7 +257,7 @@ class StrengthDetector:
                 self._start(ax, ay, az, amag)
         dts = dt * 1e-6
         gyro = self.has_gyro
-        if gyro2 > 0.0 and not gyro:
+        if not gyro and gyro2 > 0.0:
             self.has_gyro = gyro = True
         kq = self.k_q
         # Steadiness: |a| against its short mean (turns are the gyro's to see).
