@@ -160,7 +160,6 @@ class _Stream:
         """Strength moves at a few Hz: the detector runs once per block of samples
         on their mean (the gyro's too: one sample alone lets its noise through)."""
         rows = self.rows  # the block's earlier samples, in slots 1 .. n - 1
-        sx = sy = sz = gsx = gsy = gsz = 0.0
         try:
             ax, ay, az, gx, gy, gz = a
             if n > 1:
@@ -172,6 +171,8 @@ class _Stream:
                 gsx = gsx or 0.0
                 gsy = gsy or 0.0
                 gsz = gsz or 0.0
+            else:
+                sx = sy = sz = gsx = gsy = gsz = 0.0
             for i in range(2, n):
                 x, y, z, u, v, w = rows[i]
                 sx += x
