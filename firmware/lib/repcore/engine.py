@@ -66,7 +66,8 @@ class Engine:
             det = StrengthDetector(mount, self.tempo, exercise)
         self.det = det
         self.stream = _Stream(det, mode == MODE_HOPS, odr_hz)
-        # feed(t_us, ax, ay, az, gx=0, gy=0, gz=0) -> event or None
+        # feed(t_us, ax, ay, az[, gx, gy, gz]) -> event or None; positional (strength's
+        # feed takes *args, see _strength_feed), without the gyro 0
         self.feed = self.stream.feed_hops if mode == MODE_HOPS else self.stream.feed
         self.finish = self.stream.finish  # end of stream: call until it returns None
 
@@ -267,7 +268,7 @@ class _Stream:
 
 
 def _strength_feed(stream):
-    """The strength path's feed(t_us, ax, ay, az, gx=0, gy=0, gz=0): a plain
+    """The strength path's feed(t_us, ax, ay, az[, gx, gy, gz]), positional: a plain
     function with its stream as a keyword-only default, not a bound method.
     (MicroPython calls a bound method given more than four arguments through
     an argument array it allocates and frees on the heap: every sample.)"""
