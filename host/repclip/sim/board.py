@@ -252,7 +252,8 @@ class VirtualBoard:
         except ImportError:
             return None
         # The per-sample path lives on repcore.engine._Stream (Engine hands out
-        # its bound feed/finish); an older engine has them on Engine itself.
+        # its bound feed/finish; strength's feed is made by _strength_feed); an
+        # older engine has them on Engine itself.
         cls = getattr(engine_mod, "_Stream", None) or getattr(engine_mod, "Engine", None)
         if cls is None:
             return None
@@ -272,9 +273,27 @@ class VirtualBoard:
 
             setattr(cls, name, wrapped)
 
+        # The strength feed is a plain function made per stream (repcore.engine._strength_feed).
+        make_feed = getattr(engine_mod, "_strength_feed", None)
+        if make_feed is not None:
+            def make_watched(stream, _make=make_feed):
+                feed = _make(stream)
+
+                def watched(*args):
+                    ev = feed(*args)
+                    if ev is not None:
+                        events.append(ev)
+                    return ev
+
+                return watched
+
+            engine_mod._strength_feed = make_watched
+
         def undo():
             for name, original in originals.items():
                 setattr(cls, name, original)
+            if make_feed is not None:
+                engine_mod._strength_feed = make_feed
 
         return undo
 
