@@ -110,7 +110,7 @@ def check_walk(wk):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 87 % of these 100 generated "
+@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 92 % of these 100 generated "
                    "sets (99 % required; misses mostly at high and medium noise); see docs/engine.md")
 def test_strength_rep_counts(results):
     check_strength_counts(_by_mode(results, "strength"))
@@ -186,8 +186,6 @@ def test_committed_suite_hops(suite):
     check_hops(hp)
 
 
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 18 of the committed suite's "
-                   "20 strength traces; see docs/engine.md")
 def test_committed_suite_strength_counts(suite):
     check_strength_counts(_suite_strength(suite))
 

@@ -234,7 +234,7 @@ def generate(kind, mount="waist", odr_hz=208.0, reps=5, tempo="3-1-1", noise="me
     if o["orientation"] == "random":
         mount_rot = sensor.random_rotation(_stream(seed, "mount"))
     samples = sensor.sample(timeline, times, _stream(seed, "sensor:" + noise), noise, mount_rot, o["frame"],
-                            o["start_us"], float(o["drop_rate"]), _stream(seed, "drop"))
+                            o["start_us"], float(o["drop_rate"]), _stream(seed, "drop"), odr)
     meta = {
         "sensor": "LSM6DSOX (simulated)",
         "odr_hz": "%g" % odr,

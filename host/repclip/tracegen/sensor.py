@@ -5,7 +5,9 @@ sensor's digital low-pass, approximated as a box filter), so a 10 ms landing
 spike read at 25 Hz is smeared the way a real part smears it. Then: fixed
 mount rotation (the clip sits at any angle), per-axis scale error and bias,
 white noise, quantisation to the part's LSB at +/-16 g and +/-2000 dps, and
-saturation. Timestamps are integer microseconds at the true sample instants:
+saturation. The white noise is a density, as a datasheet gives it: averaged
+over the sample period like the motion, so a sample at 12.5 Hz is quieter
+than one at 833 Hz (the table's figures are per sample at NOISE_REF_HZ). Timestamps are integer microseconds at the true sample instants:
 the ODR is off by up to 1 % and jitters by a few % of a period. Everything
 is drawn from the caller's seeded random streams.
 """
@@ -19,7 +21,9 @@ GYRO_FULL_SCALE = math.radians(2000.0)
 ACCEL_LSB = 0.488e-3 * G  # LSM6DSOX at +/-16 g
 GYRO_LSB = math.radians(70e-3)  # at +/-2000 dps
 
-# level: (accel noise m/s^2, gyro noise rad/s, accel bias max, gyro bias max, scale error max)
+# level: (accel noise m/s^2, gyro noise rad/s, accel bias max, gyro bias max, scale error max);
+# the two noise figures are per sample at NOISE_REF_HZ (the board's own rate).
+NOISE_REF_HZ = 208.0
 NOISE = {
     "none": (0.0, 0.0, 0.0, 0.0, 0.0),
     "low": (0.02, 0.002, 0.05, 0.005, 0.01),
@@ -75,14 +79,28 @@ def _quant(v, lsb):
     return round(v / lsb) * lsb
 
 
+def noise_sigmas(noise, odr_hz):
+    """Per-sample white noise (accel m/s^2, gyro rad/s) at odr_hz.
+
+    A sensor's noise is a density (ug/sqrt(Hz)): the sample's filter passes
+    a band that scales with the ODR, so the per-sample sigma goes as
+    sqrt(odr). (The LSM6DSOX: 70 ug/sqrt(Hz), 0.007 m/s^2 per sample at
+    208 Hz; "low" is ~3x that, "medium" ~11x, "high" ~43x: body and
+    clothing wobble, not the part.)"""
+    sig_a, sig_g = NOISE[noise][:2]
+    k = math.sqrt(odr_hz / NOISE_REF_HZ)
+    return sig_a * k, sig_g * k
+
+
 def sample(timeline, times, rng, noise="medium", mount_rot=IDENTITY, frame="sensor",
-           start_us=0, drop_rate=0.0, drop_rng=None):
+           start_us=0, drop_rate=0.0, drop_rng=None, odr_hz=NOISE_REF_HZ):
     """Samples (t_us, ax, ay, az, gx, gy, gz) of the timeline at the given instants.
 
     frame="world" skips the body and mount rotations (world-frame specific
     force, body rates) for physics checks; sensor errors still apply.
     """
-    sig_a, sig_g, bias_a, bias_g, scale = NOISE[noise]
+    bias_a, bias_g, scale = NOISE[noise][2:]
+    sig_a, sig_g = noise_sigmas(noise, odr_hz)
     ba = [rng.uniform(-bias_a, bias_a) for _ in range(3)]
     bg = [rng.uniform(-bias_g, bias_g) for _ in range(3)]
     sa = [1.0 + rng.uniform(-scale, scale) for _ in range(3)]
