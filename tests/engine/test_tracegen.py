@@ -307,6 +307,23 @@ def test_noise_levels_are_what_they_say():
     assert spread("low") < spread("medium") < spread("high")
 
 
+def test_white_noise_is_a_density_per_sample_sigma_grows_as_sqrt_odr():
+    # A sample averages its period, noise included (a datasheet's ug/sqrt(Hz)):
+    # 16x the rate is 4x the per-sample sigma; the table's figure holds at 208 Hz.
+    from repclip.tracegen import sensor
+
+    def spread(odr):
+        meta, samples, labels = generate("squat", odr_hz=odr, reps=1, noise="high", seed=14,
+                                         context=False, orientation="upright")
+        zs = [s[3] for s in samples if s[0] - samples[0][0] < 1500000]  # standing: 1.5 s
+        m = sum(zs) / len(zs)
+        return math.sqrt(sum((z - m) ** 2 for z in zs) / len(zs))
+
+    assert sensor.noise_sigmas("high", sensor.NOISE_REF_HZ) == sensor.NOISE["high"][:2]
+    ratio = spread(416.0) / spread(26.0)
+    assert 3.2 < ratio < 4.8, ratio
+
+
 def test_a_random_mount_angle_preserves_norms():
     a = generate("pogo", mount="thigh", odr_hz=104, reps=3, noise="none", seed=15, orientation="upright")[1]
     b = generate("pogo", mount="thigh", odr_hz=104, reps=3, noise="none", seed=15)[1]
