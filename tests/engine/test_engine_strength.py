@@ -227,9 +227,26 @@ def test_a_rerack_before_the_set_is_not_its_first_rep(kind, mount, noise, odr, t
     # Generated sets whose re-rack or pick-up (a hinge out and back, no pause)
     # paired with the first rep and was counted: the first two reps of a set
     # must be more alike than a rep to the set (within 0.75, not 0.6).
+    assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps
+
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("sldl", "waist", "none", 104.0, "2-0-1", 3, 36),
+    ("split_squat", "waist", "none", 26.0, "2-0-1", 6, 300021),
+])
+def test_a_rerack_after_the_set_is_not_one_more_rep(kind, mount, noise, odr, tempo, reps, seed):
+    # A re-rack's dip after the set measured 0.6-0.65 of the set's reps and
+    # passed the 0.6 a rep must be to the set; at a low noise floor reps
+    # measure within ~6 % of each other, and the size must be within 0.75.
+    assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps
+
+
+def _generated_count(kind, mount, noise, odr, tempo, reps, seed):
+    """Reps the engine counts in a generated set (benchmarks/accuracy.py's sets, seeds 0, 7 and 3)."""
     from repclip import tracegen
     from repclip.replay import run_engine
     meta, samples, labels = tracegen.generate(kind, mount=mount, noise=noise, odr_hz=odr, tempo=tempo, reps=reps,
-                                              seed=seed)  # (benchmarks/accuracy.py's sets, seeds 0, 7 and 3)
+                                              seed=seed)
+    assert labels["rep_count"] == reps
     got, _ = run_engine(samples, "strength", mount, tempo, exercise=meta["exercise"])
-    assert len(got) == labels["rep_count"] == reps
+    return len(got)
