@@ -159,7 +159,10 @@ class _Stream:
 
     def _block(self, t_us, n, a):
         """Strength moves at a few Hz: the detector runs once per block of samples
-        on their mean (the gyro's too: one sample alone lets its noise through)."""
+        on their mean. The gyro is averaged over the block's first, middle and
+        last samples: one sample alone let its noise through at 416-833 Hz,
+        and summing every sample cost ~1,100 fuel per sample more (over the
+        board's budget on a 60 s squat trace) for 2 generated sets in 720."""
         rows = self.rows  # the block's earlier samples, in slots 1 .. n - 1
         try:
             ax, ay, az, gx, gy, gz = a
@@ -175,22 +178,26 @@ class _Stream:
             else:
                 sx = sy = sz = gsx = gsy = gsz = 0.0
             for i in range(2, n):
-                x, y, z, u, v, w = rows[i]
+                x, y, z, u, v, w = rows[i]  # (six: a row without the gyro raises here)
                 sx += x
                 sy += y
                 sz += z
-                gsx += u
-                gsy += v
-                gsz += w
         except ValueError:
             # some samples came without the gyro (feed's gx, gy, gz default to 0.0)
             return self._block(t_us, n, self._pad(a, rows, n))
         ax = (sx + ax) / n
         ay = (sy + ay) / n
         az = (sz + az) / n
-        gx = (gsx + gx) / n
-        gy = (gsy + gy) / n
-        gz = (gsz + gz) / n
+        if n > 2:
+            # the gyro: the first, middle and last samples
+            x, y, z, u, v, w = rows[(n + 1) >> 1]
+            gx = (gsx + u + gx) / 3
+            gy = (gsy + v + gy) / 3
+            gz = (gsz + w + gz) / 3
+        else:
+            gx = (gsx + gx) / n
+            gy = (gsy + gy) / n
+            gz = (gsz + gz) / n
         self.n = 0
         p = self.period_us
         t_prev = self.t_block_end
