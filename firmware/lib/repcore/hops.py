@@ -38,6 +38,8 @@ _SLOW_PERIOD_US = const(25000)  # ... but below 40 Hz the sensor's averaging ove
 # blurs both edges of a short flight: there the minimum is one period less
 MAX_FLIGHT_US = const(1200000)  # 1.77 m jump: longer is a dropped device
 MAX_CONTACT_US = const(2000000)  # longer ground time starts a new series (no contact/RSI)
+MIN_CONTACT_US = const(110000)  # a hop's ground contact takes ~130 ms or more even in stiff pogo
+# hops: a "flight" sooner after a touch-down is a thigh's swing within the contact
 LANDING_WINDOW_US = const(250000)
 MIN_RISE_US = const(2000)
 DEEP_G = 0.12  # a flight reads ~0 g at least once (hip, implement); the dip of a stride or a rise does not
@@ -132,7 +134,9 @@ class HopDetector:
                 self.phase = "ground"
                 self.phase_start_us = td
                 least = MIN_FLIGHT_US - (dt >> 1) if dt > _SLOW_PERIOD_US else MIN_FLIGHT_US
-                if least <= flight <= MAX_FLIGHT_US and self.f_min < self.deep:
+                last = self.last_touchdown
+                if (least <= flight <= MAX_FLIGHT_US and self.f_min < self.deep
+                        and (last is None or self.takeoff - last >= MIN_CONTACT_US - dt)):
                     self._open_landing(td, t, amag)
                     self.td_lo = td
                     self.td_t = t_prev  # the last free-fall sample bounds the extrapolation
