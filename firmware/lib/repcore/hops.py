@@ -39,7 +39,7 @@ _SLOW_PERIOD_US = const(25000)  # ... but below 40 Hz the sensor's averaging ove
 MAX_FLIGHT_US = const(1200000)  # 1.77 m jump: longer is a dropped device
 MAX_CONTACT_US = const(2000000)  # longer ground time starts a new series (no contact/RSI)
 MIN_CONTACT_US = const(110000)  # a hop's ground contact takes ~130 ms or more even in stiff pogo
-# hops: a "flight" sooner after a touch-down is a thigh's swing within the contact
+# hops: a "flight" sooner (less one sample period) after a touch-down is a thigh's swing within the contact
 LANDING_WINDOW_US = const(250000)
 MIN_RISE_US = const(2000)
 DEEP_G = 0.12  # a flight reads ~0 g at least once (hip, implement); the dip of a stride or a rise does not

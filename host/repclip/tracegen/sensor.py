@@ -7,8 +7,9 @@ mount rotation (the clip sits at any angle), per-axis scale error and bias,
 white noise, quantisation to the part's LSB at +/-16 g and +/-2000 dps, and
 saturation. The white noise is a density, as a datasheet gives it: averaged
 over the sample period like the motion, so a sample at 12.5 Hz is quieter
-than one at 833 Hz (the table's figures are per sample at NOISE_REF_HZ). Timestamps are integer microseconds at the true sample instants:
-the ODR is off by up to 1 % and jitters by a few % of a period. Everything
+than one at 833 Hz (the table's figures are per sample at NOISE_REF_HZ).
+Timestamps are integer microseconds at the true sample instants: the ODR is
+off by up to 1 % and jitters by a few % of a period. Everything
 is drawn from the caller's seeded random streams.
 """
 
