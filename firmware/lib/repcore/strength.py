@@ -223,6 +223,8 @@ class StrengthDetector:
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
+        self.s_dt = self.s_ra = self.s_rd = 0.0  # (see _drifted)
+        self.s_rn = 0
         self.sa = 0.0
         self.ux_prev = self.uy_prev = self.uz_prev = 0.0
         self.qa = self.qw = 0.0
@@ -445,6 +447,17 @@ class StrengthDetector:
                 vs = v if v > 0.0 else -v
                 if vs > self.vs_peak:
                     self.vs_peak = vs
+                # What the gate below needs to tell drift from motion: the
+                # tilt's integral over the segment, av and the tilt over the
+                # current stillness.
+                self.s_dt += d * dts
+                if still:
+                    self.s_ra += av
+                    self.s_rd += d
+                    self.s_rn += 1
+                else:
+                    self.s_rn = 0
+                    self.s_ra = self.s_rd = 0.0
             # Live phase: a change only when the speed passes the threshold.
             if not still and vs > self.v_live:
                 ph = self.phase  # (the call only where the phase may change: it is most blocks' cost)
@@ -457,8 +470,29 @@ class StrengthDetector:
             if ph == "eccentric" or ph == "concentric":
                 self._live_rest(t, rest_us)
         if in_seg:
-            if still and rest_us > _END_REST_US and (angular or rest_us > _LONG_REST_US or vs < _VS_SHARE * self.vs_peak
-                                                      + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)):
+            if still and rest_us > _END_REST_US:
+                # Rest closes the segment when the velocity says it is rest
+                # too (the middle of a slow stroke is as steady as rest).
+                k = _VS_SHARE * self.vs_peak + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)
+                rest = angular or rest_us > _LONG_REST_US or vs < k
+                n = self.s_rn
+                if not rest and n > 3:
+                    # ... or once the sensor's error is taken off it: still, av
+                    # should read 0, and what it reads is the error now. Taken
+                    # as proportional to the tilt since 1 g was learned (the
+                    # bias and scale error seen along a turning gravity
+                    # direction), or as constant where the tilt is back near
+                    # that, it is integrated over the segment and taken off v.
+                    e = self.s_ra / n
+                    r = self.s_rd / n
+                    if r > _TH_LOCAL_MIN or r < -_TH_LOCAL_MIN:
+                        e = v - e * self.s_dt / r
+                    else:
+                        e = v - e * (t - self.seg_t0) * 1e-6
+                    rest = -k < e < k
+            else:
+                rest = False
+            if rest:
                 # ... but not while the tilt still moves and the velocity has
                 # not fallen: the middle of a slow lowering (a split squat turns
                 # the pelvis 6-18 deg, a bell 5-15) is as steady as rest, and a
@@ -543,6 +577,8 @@ class StrengthDetector:
                 vs += (self.rb_a[j] - g - kt * (self.rb_th[j] - tg)) * self.rb_dt[j] * 1e-6
         self.vs = vs
         self.vs_peak = vs if vs > 0.0 else -vs
+        self.s_dt = self.s_ra = self.s_rd = 0.0
+        self.s_rn = 0
 
     def _close(self, end, t):
         nb = self.nb
