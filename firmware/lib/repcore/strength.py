@@ -980,8 +980,9 @@ class StrengthDetector:
         rs = ref[4]
         # (At a low noise floor a set's reps measure alike, within ~6 %: a rep
         # to the set within 0.75 too, where a re-rack's dip measures 0.6-0.65
-        # of a rep; above 0.03 m/s^2 sizes scatter by a third.)
-        lim = _SIMILAR * (k if k > 1.0 or self.nfa > 0.03 else _PAIR_K)
+        # of a rep; above 0.03 m/s^2 travels scatter by a third. A size read
+        # from the tilt is the gyro's, alike whatever the accelerometer's noise.)
+        lim = _SIMILAR * (k if k > 1.0 or (self.nfa > 0.03 and not self.angular) else _PAIR_K)
         if size < lim * rs or rs < lim * size:
             return False
         lim = _SIMILAR_T * k
