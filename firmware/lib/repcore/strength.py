@@ -374,6 +374,10 @@ class StrengthDetector:
         # Still: steady, and reading the 1 g of the last rest (less the
         # learned tilt error). A slow lift's start and end are steady too,
         # but not at 1 g; the tolerance grows with the tilt since that rest.
+        # (Not at the thigh, where the tilt must hold instead: no tilt error
+        # is learned there, and a thigh resting at another angle than where
+        # 1 g was learned, the split stance after a rep, read 0.07 m/s^2 off
+        # and never came to rest.)
         g = self.g
         d = th - self.th_g
         av = fv - g - self.k_th * d
@@ -381,7 +385,7 @@ class StrengthDetector:
         fq += (av - fq) * kq
         self.fq = fq
         still = steady
-        if steady and self.g_set:
+        if steady and self.g_set and self.metric:
             # _A_ABS + _A_NOISE_K * nfa + _A_PER_DEG * |d|
             tol = 0.03 + 1.5 * nfa + 0.002 * (d if d > 0.0 else -d)
             still = -tol < fq < tol
