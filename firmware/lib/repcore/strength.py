@@ -989,12 +989,13 @@ class StrengthDetector:
         lim = _SIMILAR * (k if k > 1.0 or (self.nfa > 0.03 and not self.angular) else _PAIR_K)
         if size < lim * rs or rs < lim * size:
             return False
-        # (Each stroke's time too, where the tempo paces them: a rep's strokes
-        # then keep within ~25 % of the set's, and a re-rack after the set,
-        # a dip out and back at its own pace, took 1.5-1.8x as long.)
+        # (Each stroke's time too, where the tempo paces them and the times
+        # are precise, at a low noise floor or read from the tilt: a rep's
+        # strokes then keep within ~25 % of the set's, and a re-rack after
+        # the set, a dip out and back at its own pace, took 1.5-1.8x as long.)
         lim = _SIMILAR_T * k
         tempo = self.tempo
-        if (k == 1.0 and self.nfa <= 0.03 and tempo is not None and tempo.eccentric_ms != _EXPLOSIVE
+        if (k == 1.0 and (self.nfa <= 0.03 or self.angular) and tempo is not None and tempo.eccentric_ms != _EXPLOSIVE
                 and tempo.concentric_ms != _EXPLOSIVE):
             lim = _SIMILAR_T * _PAIR_K
         for a, b in ((c[1] - c[0], ref[1] - ref[0]), (c[3] - c[2], ref[3] - ref[2])):
