@@ -223,7 +223,7 @@ class StrengthDetector:
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
-        self.s_dt = self.s_ra = self.s_rd = 0.0  # (see _drifted)
+        self.s_dt = self.s_ra = self.s_rd = 0.0  # (sums for the close's velocity gate: see feed)
         self.s_rn = 0
         self.sa = 0.0
         self.ux_prev = self.uy_prev = self.uz_prev = 0.0
@@ -487,6 +487,9 @@ class StrengthDetector:
                     # bias and scale error seen along a turning gravity
                     # direction), or as constant where the tilt is back near
                     # that, it is integrated over the segment and taken off v.
+                    # (The constant case is the weak one: early in a very slow
+                    # stroke av reads the stroke's own acceleration. Measured
+                    # on balance, see docs/engine.md.)
                     e = self.s_ra / n
                     r = self.s_rd / n
                     if r > _TH_LOCAL_MIN or r < -_TH_LOCAL_MIN:
