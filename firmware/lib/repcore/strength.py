@@ -477,8 +477,10 @@ class StrengthDetector:
             if still and rest_us > _END_REST_US:
                 # Rest closes the segment when the velocity says it is rest
                 # too (the middle of a slow stroke is as steady as rest).
-                k = _VS_SHARE * self.vs_peak + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)
-                rest = angular or rest_us > _LONG_REST_US or vs < k
+                rest = angular or rest_us > _LONG_REST_US
+                if not rest:
+                    k = _VS_SHARE * self.vs_peak + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)
+                    rest = vs < k
                 n = self.s_rn
                 if not rest and n > 3:
                     # ... or once the sensor's error is taken off it: still, av
