@@ -258,36 +258,29 @@ class VirtualBoard:
         if cls is None:
             return None
         events = self.engine_events
+
+        def recording(fn):
+            # (set on the class it is a method too: self comes in args)
+            def wrapped(*args, **kwargs):
+                ev = fn(*args, **kwargs)
+                if ev is not None:
+                    events.append(ev)
+                return ev
+
+            return wrapped
+
         originals = {}
         for name in ("feed", "feed_hops", "finish"):
             original = getattr(cls, name, None)
             if original is None:
                 continue
             originals[name] = original
-
-            def wrapped(self_, *args, _original=original, **kwargs):
-                ev = _original(self_, *args, **kwargs)
-                if ev is not None:
-                    events.append(ev)
-                return ev
-
-            setattr(cls, name, wrapped)
+            setattr(cls, name, recording(original))
 
         # The strength feed is a plain function made per stream (repcore.engine._strength_feed).
         make_feed = getattr(engine_mod, "_strength_feed", None)
         if make_feed is not None:
-            def make_watched(stream, _make=make_feed):
-                feed = _make(stream)
-
-                def watched(*args):
-                    ev = feed(*args)
-                    if ev is not None:
-                        events.append(ev)
-                    return ev
-
-                return watched
-
-            engine_mod._strength_feed = make_watched
+            engine_mod._strength_feed = lambda stream: recording(make_feed(stream))
 
         def undo():
             for name, original in originals.items():
