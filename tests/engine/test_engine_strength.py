@@ -231,6 +231,19 @@ def test_a_rerack_before_the_set_is_not_its_first_rep(kind, mount, noise, odr, t
 
 
 @pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("squat", "waist", "high", 833.0, "4-2-2", 7, 700204),
+    ("split_squat", "implement", "high", 833.0, "2-1-2", 5, 300032),
+    ("split_squat", "waist", "high", 52.0, "1-0-1", 3, 300084),
+])
+def test_a_first_rep_unlike_the_second_is_still_the_sets_first(kind, mount, noise, odr, tempo, reps, seed):
+    # At high noise the first rep measured less alike the second than the
+    # first pair must be (0.75), the second and third paired, and the first
+    # was left pending. Just before that pair, as close to it as its reps are
+    # to each other and like their mean as a rep to a set, it is counted.
+    assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps
+
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
     ("sldl", "waist", "none", 104.0, "2-0-1", 3, 36),
     ("split_squat", "waist", "none", 26.0, "2-0-1", 6, 300021),
     ("sldl", "thigh", "high", 52.0, "X-0-X", 4, 103),

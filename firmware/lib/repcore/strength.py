@@ -88,6 +88,7 @@ _SIMILAR = 0.6  # reps of one set: sizes within this ratio ...
 _SIMILAR_T = 0.55  # ... each stroke's time within this ratio ...
 _PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third of the set's pause)
 _PENDING = const(3)
+_LEAD_IN_US = const(500000)  # a set's first rep, left pending, is this much further from the first pair at most
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
@@ -974,7 +975,17 @@ class StrengthDetector:
         for i in range(len(pend) - 1, -1, -1):
             p = pend[i]
             if start - p[3] <= _SET_GAP_US and self._similar(c, p, k):
+                q = pend[i - 1] if i else None
                 del pend[:]
+                if q is not None and p[0] - q[3] <= start - p[3] + _LEAD_IN_US:
+                    # The candidate just before the pair, as close to it as
+                    # the pair's reps are to each other: the set's first rep
+                    # when it is like the pair's mean as a rep to a set must
+                    # be (the first pair's own test is the stricter one).
+                    ref = (0, (p[1] - p[0] + bottom - start) // 2, (p[2] - p[0] + rise - start) // 2,
+                           (p[3] - p[0] + end - start) // 2, (p[4] + c[4]) * 0.5)
+                    if self._similar(q, ref, 1.0):
+                        self._accept(q)
                 self._accept(p)
                 self._accept(c)
                 return
