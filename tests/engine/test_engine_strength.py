@@ -292,6 +292,26 @@ def test_a_thigh_at_rest_in_the_split_stance_is_still(kind, mount, noise, odr, t
     assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps
 
 
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("squat", "implement", "high", 416.0, "4-2-2", 8, 11),
+    ("split_squat", "waist", "high", 26.0, "4-2-2", 7, 700156),
+    ("squat", "implement", "high", 416.0, "3-1-1", 5, 300020),
+])
+def test_a_rep_not_found_does_not_end_the_set(kind, mount, noise, odr, tempo, reps, seed):
+    # A slow rep at high noise whose strokes were not found left more than
+    # the 8 s "set over" gap before the next; that next rep then had to pair
+    # with another to start a "new set", and the set's last rep was lost.
+    # The gap now allows one more of the set's reps: the last rep is counted.
+    from repclip import tracegen
+    from repclip.replay import run_engine
+    meta, samples, labels = tracegen.generate(kind, mount=mount, noise=noise, odr_hz=odr, tempo=tempo, reps=reps,
+                                              seed=seed)
+    got, _ = run_engine(samples, "strength", mount, tempo, exercise=meta["exercise"])
+    last = labels["reps"][-1]
+    assert any(r.start_us < last["end_us"] and r.end_us > last["start_us"] for r in got), \
+        [(r.start_us, r.end_us) for r in got]
+
+
 def _generated_count(kind, mount, noise, odr, tempo, reps, seed):
     """Reps the engine counts in a generated set (benchmarks/accuracy.py's sets, seeds 0, 7 and 3)."""
     from repclip import tracegen

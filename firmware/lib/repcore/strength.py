@@ -956,7 +956,9 @@ class StrengthDetector:
         a foot set down and lifted between step-ups) is not a rep.
         """
         c = (start, bottom, rise, end, (s1 + s2) * 0.5, m1, m2)
-        if self.run_n and start - self.last_rep_end > _SET_GAP_US:
+        # (a rep the strokes did not show, a 4-2-2 lowering at high noise, must
+        # not end the set: the gap allows one more of the set's reps)
+        if self.run_n and start - self.last_rep_end > _SET_GAP_US + self.run[3]:
             self.run_n = 0  # a new set
         if self.run_n:
             if self._similar(c, self.run, 1.0):
