@@ -294,7 +294,6 @@ def test_a_thigh_at_rest_in_the_split_stance_is_still(kind, mount, noise, odr, t
 
 @pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
     ("squat", "implement", "high", 416.0, "4-2-2", 8, 11),
-    ("split_squat", "waist", "high", 26.0, "4-2-2", 7, 700156),
     ("squat", "implement", "high", 416.0, "3-1-1", 5, 300020),
 ])
 def test_a_rep_not_found_does_not_end_the_set(kind, mount, noise, odr, tempo, reps, seed):
@@ -310,6 +309,20 @@ def test_a_rep_not_found_does_not_end_the_set(kind, mount, noise, odr, tempo, re
     last = labels["reps"][-1]
     assert any(r.start_us < last["end_us"] and r.end_us > last["start_us"] for r in got), \
         [(r.start_us, r.end_us) for r in got]
+
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("step_up", "waist", "high", 104.0, "4-2-2", 6, 87),
+    ("squat", "waist", "high", 833.0, "4-2-2", 6, 183),
+    ("split_squat", "waist", "medium", 208.0, "4-2-2", 8, 300203),
+    ("split_squat", "implement", "high", 416.0, "3-1-1", 8, 83),
+])
+def test_a_slow_stroke_is_not_rest_where_the_tempo_asks_for_slow_strokes(kind, mount, noise, odr, tempo, reps, seed):
+    # The middle of a 3-4 s stroke peaks near 0.1 m/s^2: under the "still at
+    # 1 g" tolerance at high noise, it passed for rest and closed segments
+    # mid-stroke (the 4-2-2 step-ups found 0 of 6). Where the tempo asks for
+    # strokes of 3 s or more, the noise's share of that tolerance is smaller.
+    assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps
 
 
 def _generated_count(kind, mount, noise, odr, tempo, reps, seed):

@@ -76,6 +76,8 @@ _ONSET_MAX_US = const(600000)
 _A_REST = 0.08  # m/s^2 above the noise floor's share
 _A_ABS = 0.03  # m/s^2: |a| off the rest's 1 g by more than this (plus noise and tilt) is moving
 _A_NOISE_K = 1.5
+_A_NOISE_K_SLOW = 1.2  # ... where the tempo asks for strokes this slow (ms) or slower: the middle of a
+_SLOW_STROKE_MS = const(3000)  # 3-4 s stroke (0.1 m/s^2 at most) must not pass for rest at high noise
 _A_PER_DEG = 0.002  # m/s^2 per degree of tilt since the rest g was learned at (the slope's uncertainty;
 # more lets the slow end of a tilting stroke pass for rest)
 _W_REST = 0.04  # rad/s above the noise floor's share
@@ -166,6 +168,9 @@ class StrengthDetector:
         pause = 0
         if tempo is not None and getattr(tempo, "pause_ms", None) is not None and tempo.pause_ms > 0:
             pause = tempo.pause_ms * 1000
+        # (see feed: "still")
+        slow = tempo is not None and (tempo.eccentric_ms >= _SLOW_STROKE_MS or tempo.concentric_ms >= _SLOW_STROKE_MS)
+        self.k_still = _A_NOISE_K_SLOW if slow else _A_NOISE_K
         self.pair_gap = _PAIR_GAP_US if pause * 3 // 2 + 1500000 < _PAIR_GAP_US else pause * 3 // 2 + 1500000
         self.out = []
         # The ring: per block its step (us), vertical specific force and tilt.
@@ -378,7 +383,9 @@ class StrengthDetector:
         # (Not at the thigh, where the tilt must hold instead: no tilt error
         # is learned there, and a thigh resting at another angle than where
         # 1 g was learned, the split stance after a rep, read 0.07 m/s^2 off
-        # and never came to rest.)
+        # and never came to rest.) Where the tempo asks for slow strokes the
+        # noise's share is smaller: a 4 s, 30 cm stroke peaks at 0.09 m/s^2
+        # and at high noise passed for rest whole, closing segments mid-stroke.
         g = self.g
         d = th - self.th_g
         av = fv - g - self.k_th * d
@@ -387,8 +394,8 @@ class StrengthDetector:
         self.fq = fq
         still = steady
         if steady and self.g_set and self.metric:
-            # _A_ABS + _A_NOISE_K * nfa + _A_PER_DEG * |d|
-            tol = 0.03 + 1.5 * nfa + 0.002 * (d if d > 0.0 else -d)
+            # _A_ABS + k_still * nfa + _A_PER_DEG * |d|
+            tol = 0.03 + self.k_still * nfa + 0.002 * (d if d > 0.0 else -d)
             still = -tol < fq < tol
         angular = self.angular
         h = self.head
