@@ -301,11 +301,7 @@ def test_a_rep_not_found_does_not_end_the_set(kind, mount, noise, odr, tempo, re
     # the 8 s "set over" gap before the next; that next rep then had to pair
     # with another to start a "new set", and the set's last rep was lost.
     # The gap now allows one more of the set's reps: the last rep is counted.
-    from repclip import tracegen
-    from repclip.replay import run_engine
-    meta, samples, labels = tracegen.generate(kind, mount=mount, noise=noise, odr_hz=odr, tempo=tempo, reps=reps,
-                                              seed=seed)
-    got, _ = run_engine(samples, "strength", mount, tempo, exercise=meta["exercise"])
+    got, labels = _generated_reps(kind, mount, noise, odr, tempo, reps, seed)
     last = labels["reps"][-1]
     assert any(r.start_us < last["end_us"] and r.end_us > last["start_us"] for r in got), \
         [(r.start_us, r.end_us) for r in got]
@@ -327,10 +323,16 @@ def test_a_slow_stroke_is_not_rest_where_the_tempo_asks_for_slow_strokes(kind, m
 
 def _generated_count(kind, mount, noise, odr, tempo, reps, seed):
     """Reps the engine counts in a generated set (benchmarks/accuracy.py's sets, seeds 0, 7 and 3)."""
+    got, _ = _generated_reps(kind, mount, noise, odr, tempo, reps, seed)
+    return len(got)
+
+
+def _generated_reps(kind, mount, noise, odr, tempo, reps, seed):
+    """(the engine's Rep events, the generator's labels) for a generated set."""
     from repclip import tracegen
     from repclip.replay import run_engine
     meta, samples, labels = tracegen.generate(kind, mount=mount, noise=noise, odr_hz=odr, tempo=tempo, reps=reps,
                                               seed=seed)
     assert labels["rep_count"] == reps
     got, _ = run_engine(samples, "strength", mount, tempo, exercise=meta["exercise"])
-    return len(got)
+    return got, labels
