@@ -991,6 +991,9 @@ class StrengthDetector:
                     # the pair's reps are to each other: the set's first rep
                     # when it is like the pair's mean as a rep to a set must
                     # be (the first pair's own test is the stricter one).
+                    # The mean is built here, not taken from self.run after
+                    # accepting the pair: q must be accepted first, so that
+                    # the reps are counted and sent in time order.
                     ref = (0, (p[1] - p[0] + bottom - start) // 2, (p[2] - p[0] + rise - start) // 2,
                            (p[3] - p[0] + end - start) // 2, (p[4] + c[4]) * 0.5)
                     if self._similar(q, ref, 1.0):
