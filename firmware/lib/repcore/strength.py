@@ -815,16 +815,22 @@ class StrengthDetector:
         pts = [0]
         d = 0
         cand = 0
-        x0 = wx[0]
+        lo = hi = 0  # the extremes so far: the first stroke starts at one, not at wx[0]
         for k in range(1, n):
             xk = wx[k]
             if d == 0:
-                if xk - x0 >= hys:
+                if xk - wx[lo] >= hys:
                     d = 1
+                    pts[0] = lo
                     cand = k
-                elif x0 - xk >= hys:
+                elif wx[hi] - xk >= hys:
                     d = -1
+                    pts[0] = hi
                     cand = k
+                elif xk > wx[hi]:
+                    hi = k
+                elif xk < wx[lo]:
+                    lo = k
             elif d > 0:
                 if xk > wx[cand]:
                     cand = k
