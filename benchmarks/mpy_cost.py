@@ -82,6 +82,13 @@ def main(argv=None):
     ap.add_argument("--engine-file", type=pathlib.Path,
                     help="measure this module's Engine class instead of repcore.engine (a candidate or stand-in)")
     args = ap.parse_args(argv)
+    if args.seconds <= 0:
+        ap.error("--seconds must be above 0 (got %g)" % args.seconds)
+    # heap growth is a slope over readings every 4096 samples: it needs 6 of them
+    least = 6 * 4096 / ODR_HZ / 60.0
+    if args.heap_minutes < least:
+        ap.error("--heap-minutes %g gives fewer than 6 heap readings (one every 4096 samples at %d Hz): "
+                 "use at least %.1f" % (args.heap_minutes, ODR_HZ, least))
     engine = {}
     if args.engine_file:
         engine = {"spec": args.engine_file.stem + ":Engine",

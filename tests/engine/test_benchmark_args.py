@@ -1,0 +1,27 @@
+"""The cost benchmark refuses arguments it cannot measure with, before loading the VM."""
+
+import importlib.util
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _mpy_cost():
+    spec = importlib.util.spec_from_file_location("repclip_bench_mpy_cost", ROOT / "benchmarks" / "mpy_cost.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("argv,says", [
+    (["--heap-minutes", "1"], "fewer than 6 heap readings"),
+    (["--heap-minutes", "0"], "use at least 2.0"),
+    (["--seconds", "0"], "--seconds must be above 0"),
+])
+def test_mpy_cost_names_the_bad_argument(argv, says, capsys):
+    with pytest.raises(SystemExit) as exc:
+        _mpy_cost().main(argv)
+    assert exc.value.code == 2
+    assert says in capsys.readouterr().err
