@@ -19,27 +19,13 @@ issue's, the test turns red the day it passes (remove the mark then), and
 docs/engine.md carries the same numbers.
 """
 
-import importlib.util
-import pathlib
 import statistics
-import sys
 
 import pytest
 
-from conftest import require
+from conftest import load_benchmark, require
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("repclip_bench_accuracy", ROOT / "benchmarks" / "accuracy.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # worker processes find run_case by module name
-    spec.loader.exec_module(mod)
-    return mod
-
-
-A = _load_benchmark()
+A = load_benchmark("accuracy")
 
 SEED = 7  # not the benchmark's default seed: the test set is not the tuning set
 N_STRENGTH = 100

@@ -1,18 +1,12 @@
 """The cost benchmark refuses arguments it cannot measure with, before loading the VM."""
 
-import importlib.util
-import pathlib
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
+from conftest import load_benchmark
 
 def _mpy_cost():
-    spec = importlib.util.spec_from_file_location("repclip_bench_mpy_cost", ROOT / "benchmarks" / "mpy_cost.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark("mpy_cost")
 
 
 @pytest.mark.parametrize("argv,says", [

@@ -9,19 +9,13 @@ today, and the per-file numbers are printed by benchmarks/accuracy.py and
 written down in docs/engine.md.
 """
 
-import importlib.util
-import pathlib
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
+from conftest import load_benchmark
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("repclip_bench_accuracy_rd", ROOT / "benchmarks" / "accuracy.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark("accuracy")
 
 
 _CACHE = {}
