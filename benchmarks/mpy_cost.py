@@ -31,6 +31,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ODR_HZ = 208
 BOARD_PYSTONES_PER_S = 750  # CircuitPython on an nRF52840 (64 MHz Cortex-M4F)
 BUDGET = 40000  # fuel per sample on the strength path
+HEAP_EVERY = 4096  # samples between heap readings (gc.collect, then gc.mem_alloc)
 PYSTONE_LOOPS = 2000  # fits the VM heap with the automatic GC off (64 B garbage per pass)
 
 STRENGTH = {"mode": "strength", "mount": "waist", "tempo": "3-1-1"}
@@ -84,11 +85,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.seconds <= 0:
         ap.error("--seconds must be above 0 (got %g)" % args.seconds)
-    # heap growth is a slope over readings every 4096 samples: it needs 6 of them
-    least = 6 * 4096 / ODR_HZ / 60.0
+    least = mpyrun.STEADY_MIN_READINGS * HEAP_EVERY / ODR_HZ / 60.0
     if args.heap_minutes < least:
-        ap.error("--heap-minutes %g gives fewer than 6 heap readings (one every 4096 samples at %d Hz): "
-                 "use at least %.1f" % (args.heap_minutes, ODR_HZ, least))
+        ap.error("--heap-minutes %g gives fewer than %d heap readings (one every %d samples at %d Hz): "
+                 "use at least %.1f" % (args.heap_minutes, mpyrun.STEADY_MIN_READINGS, HEAP_EVERY, ODR_HZ, least))
     engine = {}
     if args.engine_file:
         engine = {"spec": args.engine_file.stem + ":Engine",
@@ -125,11 +125,11 @@ def main(argv=None):
     print("  budget: %d fuel/sample on the strength path (unnamed or squat) = %.1f %% CPU at %d Hz"
           % (BUDGET, 100 * share(BUDGET, per_pystone), ODR_HZ))
 
-    print("heap (gc.mem_alloc after gc.collect every 4096 samples):")
+    print("heap (gc.mem_alloc after gc.collect every %d samples):" % HEAP_EVERY)
     n = int(args.heap_minutes * 60 * ODR_HZ)
     for label, kwargs, samples in (("strength", STRENGTH, squats_for(args.heap_minutes * 60)[:n]),
                                    ("hops", HOPS, hops_for(args.heap_minutes * 60)[:n])):
-        if heap_report(label, samples, kwargs, 4096, engine) > 0:
+        if heap_report(label, samples, kwargs, HEAP_EVERY, engine) > 0:
             verdict = 1
     # Numbers are informative: a verdict of 1 marks a miss but does not break `make bench`.
     print("verdict: %s" % ("within budget, no heap growth" if verdict == 0 else "MISSED (see above)"))

@@ -280,6 +280,9 @@ def run_engine_cpython(samples, kwargs=None, spec=ENGINE, limit=None, extra_modu
     return EngineRun(lines, None)
 
 
+STEADY_MIN_READINGS = 6  # steady_growth compares thirds of the run: two readings each at least
+
+
 def steady_growth(heap):
     """Live-heap growth in steady state: (bytes, samples it took), from EngineRun.heap.
 
@@ -295,9 +298,9 @@ def steady_growth(heap):
     it. (Peaks, medians and then means did not hold: one float more at one
     reading, or one kept list, failed a leak-free run.)
     """
-    if len(heap) < 6:
-        raise ValueError("need at least 6 heap readings, got %d: use a longer trace or a smaller heap_every"
-                         % len(heap))
+    if len(heap) < STEADY_MIN_READINGS:
+        raise ValueError("need at least %d heap readings, got %d: use a longer trace or a smaller heap_every"
+                         % (STEADY_MIN_READINGS, len(heap)))
     third = len(heap) // 3
     middle, last = heap[third:2 * third], heap[2 * third:]
     diff = min(h[1] for h in last) - min(h[1] for h in middle)

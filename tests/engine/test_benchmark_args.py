@@ -1,13 +1,8 @@
 """The cost benchmark refuses arguments it cannot measure with, before loading the VM."""
 
-
 import pytest
 
 from conftest import load_benchmark
-
-def _mpy_cost():
-    return load_benchmark("mpy_cost")
-
 
 @pytest.mark.parametrize("argv,says", [
     (["--heap-minutes", "1"], "fewer than 6 heap readings"),
@@ -16,6 +11,6 @@ def _mpy_cost():
 ])
 def test_mpy_cost_names_the_bad_argument(argv, says, capsys):
     with pytest.raises(SystemExit) as exc:
-        _mpy_cost().main(argv)
+        load_benchmark("mpy_cost").main(argv)
     assert exc.value.code == 2
     assert says in capsys.readouterr().err

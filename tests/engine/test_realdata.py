@@ -9,14 +9,9 @@ today, and the per-file numbers are printed by benchmarks/accuracy.py and
 written down in docs/engine.md.
 """
 
-
 import pytest
 
 from conftest import load_benchmark
-
-def _bench():
-    return load_benchmark("accuracy")
-
 
 _CACHE = {}
 
@@ -26,7 +21,7 @@ def rows(realdata):
     # Every file is replayed once per session, whichever test asks first.
     key = str(realdata)
     if key not in _CACHE:
-        _CACHE[key] = _bench().realdata_rows(realdata)
+        _CACHE[key] = load_benchmark("accuracy").realdata_rows(realdata)
     assert _CACHE[key], "no traces found in %s" % realdata
     return _CACHE[key]
 

@@ -486,7 +486,6 @@ class StrengthDetector:
                 # Rest closes the segment when the velocity says it is rest
                 # too (the middle of a slow stroke is as steady as rest).
                 rest = angular or rest_us > _LONG_REST_US
-                held = rest and not angular  # (the long rest alone: see below)
                 if not rest:
                     k = _VS_SHARE * self.vs_peak + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)
                     rest = vs < k
@@ -510,7 +509,6 @@ class StrengthDetector:
                     rest = -k < e < k
             else:
                 rest = False
-                held = False
             if rest:
                 # ... but not while the tilt still moves and the velocity has
                 # not fallen: the middle of a slow lowering (a split squat turns
@@ -524,7 +522,8 @@ class StrengthDetector:
                 # for 1.6 s of its middle and was cut in two).
                 k = self.head - 1 - _CLOSE_LAG_US // period
                 e = th - self.rb_th[k if k >= 0 else k + _RING]
-                if not self.metric or not self.g_set or -1.0 < e < 1.0 or (not held and vs < 0.5 * self.vs_peak):
+                if (not self.metric or not self.g_set or -1.0 < e < 1.0
+                        or ((angular or rest_us <= _LONG_REST_US) and vs < 0.5 * self.vs_peak)):
                     self._close(_END_REST, t)
             elif nb - self.seg_nb0 >= _RING - 1:
                 self._close(_END_NONE, t)  # no rest for the whole ring: analyse what it holds
