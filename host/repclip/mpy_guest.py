@@ -109,8 +109,11 @@ class Driver:
         self.f.close()
         finish = getattr(self.engine, "finish", None)
         if self.feed and finish is not None:
-            tail = finish()
-            if tail is not None:
+            # one event per call, until None (as the board's app does at "set done")
+            for _ in range(64):
+                tail = finish()
+                if tail is None:
+                    break
                 for ev in (tail if isinstance(tail, (list, tuple)) else (tail,)):
                     self.out(event_line(ev))
         self.out("D %d" % self.n)

@@ -420,7 +420,7 @@ def test_engine_finds_events_in_the_synthetic_traces():
 def test_strength_path_fuel_per_sample_is_within_budget(exercise):
     # unnamed: the vertical travel; a squat named: its pelvis tilt as well
     need_engine()
-    samples = squat_samples(reps=2)  # 13 s at 208 Hz (a lone rep is not counted: the second confirms it)
+    samples = squat_samples(reps=2)  # 13 s at 208 Hz (two alike, confirmed by the end of the set)
     kwargs = {"mode": "strength", "mount": "waist", "tempo": "3-1-1", "exercise": exercise}
     assert len(mpyrun.run_engine_cpython(samples, kwargs).events) == 2  # the reps are found either way
     cost = mpyrun.fuel_per_sample(samples, kwargs)
