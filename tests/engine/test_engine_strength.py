@@ -361,12 +361,62 @@ def _generated_count(kind, mount, noise, odr, tempo, reps, seed):
     return len(got)
 
 
-def _generated_reps(kind, mount, noise, odr, tempo, reps, seed):
+def _generated_reps(kind, mount, noise, odr, tempo, reps, seed, **opts):
     """(the engine's Rep events, the generator's labels) for a generated set."""
     from repclip import tracegen
     from repclip.replay import run_engine
     meta, samples, labels = tracegen.generate(kind, mount=mount, noise=noise, odr_hz=odr, tempo=tempo, reps=reps,
-                                              seed=seed)
+                                              seed=seed, **opts)
     assert labels["rep_count"] == reps
     got, _ = run_engine(samples, "strength", mount, tempo, exercise=meta["exercise"])
     return got, labels
+
+
+@pytest.mark.parametrize("tempo", [None, "3-1-1"])
+@pytest.mark.parametrize("mount,noise,odr,seed", [
+    ("thigh", "none", 104.0, 390010),
+    ("thigh", "none", 104.0, 490013),
+    ("waist", "low", 12.5, 490015),
+    ("waist", "low", 12.5, 690021),
+])
+def test_two_re_racks_in_a_row_are_not_a_set(mount, noise, odr, seed, tempo):
+    # A minute of walking about (benchmarks/accuracy.py's walks, seeds 3, 4
+    # and 6) with two re-racks back to back: a hinge out and back each, alike
+    # in size and pace, which passed for a set's first two reps (2 false reps
+    # each; the 12.5 Hz ones once a shorter rest closes segments there). A
+    # set now starts with three alike, with or without a tempo target.
+    from repclip import tracegen
+    from repclip.replay import run_engine
+    _, samples, labels = tracegen.generate("walk", mount=mount, noise=noise, odr_hz=odr, duration_s=60.0, seed=seed)
+    assert labels["rep_count"] == 0
+    got, _ = run_engine(samples, "strength", mount, tempo)
+    assert [(r.start_us, r.end_us) for r in got] == []
+
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("squat", "waist", "medium", 833.0, "1-0-1", 6, 700023),  # a re-rack 2.5 s before the first rep
+    ("split_squat", "thigh", "medium", 208.0, "1-0-1", 4, 700099),  # ... 4.9 s before
+    ("step_up", "thigh", "low", 52.0, "X-0-X", 8, 89),  # the other foot's lifts between the reps
+    ("split_squat", "implement", "high", 104.0, "3-1-X", 8, 203),  # the first rep measured 0.6 of the next
+    ("kb_deadlift", "thigh", "none", 833.0, "2-0-1", 6, 1100265),  # the first rep's lowering 0.65 of the third's
+])
+def test_the_three_that_start_a_set_are_its_reps_and_nothing_before(kind, mount, noise, odr, tempo, reps, seed):
+    # Which three start the set matters: a re-rack before it, alike as a rep
+    # to a set but not as the first pair must be, only confirms; a pair with
+    # the other foot's lifts between them is still a pair; a first rep like
+    # the set's mean but not like every other rep is still the first.
+    got, labels = _generated_reps(kind, mount, noise, odr, tempo, reps, seed)
+    assert len(got) == reps
+    for t in labels["reps"]:
+        assert _found(t, got), [(r.start_us, r.end_us) for r in got]
+
+
+def test_a_set_of_two_counts_when_the_athlete_ends_it():
+    # No third rep confirms a set of two; the athlete ending the set does
+    # (the board calls finish() at "set done"): two alike just before it
+    # are the set's reps.
+    got, labels = _generated_reps("kb_deadlift", "implement", "low", 833.0, "X-0-X", 2, 144, context=False)
+    assert len(got) == 2
+    for t in labels["reps"]:
+        assert _found(t, got)
+

@@ -89,7 +89,7 @@ _PAIR_GAP_US = const(3500000)  # longest pause inside a rep without a tempo targ
 _SIMILAR = 0.6  # reps of one set: sizes within this ratio ...
 _SIMILAR_T = 0.55  # ... each stroke's time within this ratio ...
 _PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third of the set's pause)
-_PENDING = const(3)
+_PENDING = const(5)  # (a set's three, and the other foot's lifts between step-ups)
 _LEAD_IN_US = const(500000)  # a set's first rep, left pending, is this much further from the first pair at most
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
@@ -969,9 +969,10 @@ class StrengthDetector:
         """A rep-shaped pair of strokes: emit it when it fits the set.
 
         A set is a run of reps alike in size and in the time of each phase.
-        Until a run exists, candidates wait (up to _PENDING of them) for one
-        like them; once it does, a candidate unlike it (a re-rack, a pick-up,
-        a foot set down and lifted between step-ups) is not a rep.
+        Until a run exists, candidates wait (up to _PENDING of them) for a
+        set to start: three alike (two alone are also two re-racks in a row);
+        once it has, a candidate unlike it (a re-rack, a pick-up, a foot set
+        down and lifted between step-ups) is not a rep.
         """
         c = (start, bottom, rise, end, (s1 + s2) * 0.5, m1, m2)
         # (a rep the strokes did not show, a 4-2-2 lowering at high noise, must
@@ -983,38 +984,74 @@ class StrengthDetector:
                 self._accept(c)
             return
         pend = self.pending
-        # The first two reps of a set confirm each other only when more alike
-        # than a rep must be to the set (a re-rack before the first is
-        # rep-shaped), unless the tempo leaves a stroke free: an explosive
-        # one takes anything from 0.45 to 0.8 s. (No tempo at all is no
-        # licence: re-racks in a row while walking about paired.)
+        pend.append(c)
+        if len(pend) > _PENDING:
+            pend.pop(0)
+        # A set starts with two reps more alike than a rep must be to the set
+        # (a re-rack before the first is rep-shaped), unless the tempo leaves
+        # a stroke free: an explosive one takes anything from 0.45 to 0.8 s.
+        # (No tempo at all is no licence: re-racks in a row while walking
+        # about paired.) A third, like the pair's mean and like its
+        # neighbour in the pair as a rep to a set must be, confirms it. The
+        # pairs are tried oldest first: between step-ups the other foot's
+        # lifts pair too, later.
         k = _PAIR_K
         tempo = self.tempo
         if tempo is not None and (tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE):
             k = 1.0
-        for i in range(len(pend) - 1, -1, -1):
-            p = pend[i]
-            if start - p[3] <= _SET_GAP_US and self._similar(c, p, k):
-                q = pend[i - 1] if i else None
-                del pend[:]
-                if q is not None and p[0] - q[3] <= start - p[3] + _LEAD_IN_US:
-                    # The candidate just before the pair, as close to it as
-                    # the pair's reps are to each other: the set's first rep
-                    # when it is like the pair's mean as a rep to a set must
-                    # be (the first pair's own test is the stricter one).
-                    # The mean is built here, not taken from self.run after
-                    # accepting the pair: q must be accepted first, so that
-                    # the reps are counted and sent in time order.
-                    ref = (0, (p[1] - p[0] + bottom - start) // 2, (p[2] - p[0] + rise - start) // 2,
-                           (p[3] - p[0] + end - start) // 2, (p[4] + c[4]) * 0.5)
-                    if self._similar(q, ref, 1.0):
+        n = len(pend) - 1  # c's index: the new candidate is one of the three
+        for j in range(1, n + 1):
+            g = pend[j]
+            if start - g[3] > _SET_GAP_US:
+                continue
+            for i in range(j - 1, -1, -1):
+                f = pend[i]
+                if g[0] - f[3] > _SET_GAP_US or not self._similar(g, f, k):
+                    continue
+                ref = (0, (f[1] - f[0] + g[1] - g[0]) // 2, (f[2] - f[0] + g[2] - g[0]) // 2,
+                       (f[3] - f[0] + g[3] - g[0]) // 2, (f[4] + g[4]) * 0.5)
+                t = -1
+                for m in (range(n - 1, -1, -1) if j == n else (n,)):
+                    if m == i or m == j:
+                        continue
+                    x = pend[m]
+                    if m > j:
+                        near = g
+                    elif m < i:
+                        near = f
+                    else:
+                        near = f if x[0] - f[3] < g[0] - x[3] else g
+                    if (x[0] - near[3] <= _SET_GAP_US and near[0] - x[3] <= _SET_GAP_US
+                            and self._similar(x, ref, 1.0) and self._similar(x, near, 1.0)):
+                        t = m
+                        break
+                if t < 0:
+                    continue
+                # The three in time order: a, b, d. The first is a rep when as
+                # close to the next as that is to the last, or as alike as a
+                # pair; else (a re-rack before the set) it only confirms.
+                a = i if i < t else t
+                d = t if t > j else j
+                b = i + j + t - a - d
+                y = pend[a]
+                h = pend[b]
+                if not (h[0] - y[3] <= pend[d][0] - h[3] + _LEAD_IN_US or self._similar(h, y, k)):
+                    a = b
+                elif a:
+                    # ... and the candidate just before, as close to the set as
+                    # its reps are to each other, is its first rep when like
+                    # the pair as a rep to a set must be (a rep measured short)
+                    q = pend[a - 1]
+                    if y[0] - q[3] <= h[0] - y[3] + _LEAD_IN_US and self._similar(q, ref, 1.0):
                         self._accept(q)
-                self._accept(p)
-                self._accept(c)
+                # In time order (the reps are counted and sent so): the three,
+                # and what came between them when like the set.
+                self._accept(pend[a])
+                for m in range(a + 1, n + 1):
+                    if m == i or m == j or m == t or self._similar(pend[m], self.run, 1.0):
+                        self._accept(pend[m])
+                del pend[:]
                 return
-        pend.append(c)
-        if len(pend) > _PENDING:
-            pend.pop(0)
 
     def _similar(self, c, ref, k):
         """Alike: size within _SIMILAR, each stroke's time within _SIMILAR_T, pause
@@ -1092,5 +1129,18 @@ class StrengthDetector:
 
     def finish(self, t_last):
         self.gap(t_last)
+        # The athlete ended the set: two alike just before are its reps (a set
+        # of two has no third to confirm it; walking about has no end of set).
+        pend = self.pending
+        if not self.run_n and len(pend) >= 2:
+            f = pend[-2]
+            g = pend[-1]
+            k = _PAIR_K
+            tempo = self.tempo
+            if tempo is not None and (tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE):
+                k = 1.0
+            if t_last - g[3] <= _SET_GAP_US and g[0] - f[3] <= _SET_GAP_US and self._similar(g, f, k):
+                self._accept(f)
+                self._accept(g)
         del self.pending[:]
         self.has_p = False
