@@ -420,3 +420,16 @@ def test_a_set_of_two_counts_when_the_athlete_ends_it():
     for t in labels["reps"]:
         assert _found(t, got)
 
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("step_up", "implement", "high", 12.5, "3-1-1", 8, 35),
+    ("step_up", "waist", "medium", 12.5, "3-1-X", 5, 86),
+    ("step_up", "implement", "high", 12.5, "3-1-1", 3, 700056),
+])
+def test_at_12_5_hz_the_pause_between_reps_closes_the_segment(kind, mount, noise, odr, tempo, reps, seed):
+    # At 12.5 Hz a block is one 80 ms sample and stillness is seen a sample
+    # or two late: the 0.8-1.1 s between step-ups did not hold 450 ms of rest,
+    # the pause ran into the next stroke and the rep's phases no longer fit
+    # the set. The end rest is 315 ms there (0.45 s less 3x the 45 ms the
+    # period exceeds a 35 ms block by).
+    assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps

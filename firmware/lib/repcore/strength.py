@@ -255,6 +255,10 @@ class StrengthDetector:
         self.k_dir_rest = alpha(period, _DIR_REST_TAU_US)
         self.k_dir_nogyro = alpha(period, _DIR_NOGYRO_TAU_US)
         self.k_ref = alpha(period, _REF_TAU_US)
+        # Where a block is one long sample (12.5 Hz: 80 ms) stillness is seen a
+        # sample or two late, and 0.8-1.1 s between step-ups did not hold the
+        # end rest: shorter there by 3x the period's excess over a 35 ms block.
+        self.end_rest = _END_REST_US - 3 * (period - 35000) if period > 60000 else _END_REST_US
 
     def feed(self, t, dt, period, ax, ay, az, amag, gx, gy, gz, gyro2):
         # Hot path (once per block): locals over attributes, few float
@@ -313,7 +317,7 @@ class StrengthDetector:
         # At rest (and not inside a segment: what is learned must not change under the analysis).
         rest_us = self.rest_us
         nb = self.nb
-        rest = steady and not in_seg and rest_us > _END_REST_US
+        rest = steady and not in_seg and rest_us > self.end_rest
         # Gravity direction: the gyro turns it (a world-fixed vector seen from a
         # body turning at w changes at u x w); at rest (or without a gyro) the
         # accelerometer says where it is.
@@ -477,12 +481,13 @@ class StrengthDetector:
                     self._live_moving(t, v, (v - acc) / dts if angular else acc)
         if angular:
             self.th_prev = th
-        if still and rest_us > _END_REST_US:
+        end_rest = self.end_rest
+        if still and rest_us > end_rest:
             ph = self.phase
             if ph == "eccentric" or ph == "concentric":
                 self._live_rest(t, rest_us)
         if in_seg:
-            if still and rest_us > _END_REST_US:
+            if still and rest_us > end_rest:
                 # Rest closes the segment when the velocity says it is rest
                 # too (the middle of a slow stroke is as steady as rest).
                 rest = angular or rest_us > _LONG_REST_US
