@@ -150,6 +150,14 @@ def tilts_at_waist(exercise):
     return False
 
 
+def _pair_k(tempo):
+    """How much more alike than a rep to its set a set's first pair must be
+    (see _candidate): not more where the tempo leaves a stroke free."""
+    if tempo is not None and (tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE):
+        return 1.0
+    return _PAIR_K
+
+
 class StrengthDetector:
     """Feeds on sample blocks, queues Rep events in self.out (the engine drains it)."""
 
@@ -316,8 +324,9 @@ class StrengthDetector:
         in_seg = self.in_seg
         # At rest (and not inside a segment: what is learned must not change under the analysis).
         rest_us = self.rest_us
+        end_rest = self.end_rest
         nb = self.nb
-        rest = steady and not in_seg and rest_us > self.end_rest
+        rest = steady and not in_seg and rest_us > end_rest
         # Gravity direction: the gyro turns it (a world-fixed vector seen from a
         # body turning at w changes at u x w); at rest (or without a gyro) the
         # accelerometer says where it is.
@@ -481,7 +490,6 @@ class StrengthDetector:
                     self._live_moving(t, v, (v - acc) / dts if angular else acc)
         if angular:
             self.th_prev = th
-        end_rest = self.end_rest
         if still and rest_us > end_rest:
             ph = self.phase
             if ph == "eccentric" or ph == "concentric":
@@ -1000,10 +1008,7 @@ class StrengthDetector:
         # neighbour in the pair as a rep to a set must be, confirms it. The
         # pairs are tried oldest first: between step-ups the other foot's
         # lifts pair too, later.
-        k = _PAIR_K
-        tempo = self.tempo
-        if tempo is not None and (tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE):
-            k = 1.0
+        k = _pair_k(self.tempo)
         n = len(pend) - 1  # c's index: the new candidate is one of the three
         for j in range(1, n + 1):
             g = pend[j]
@@ -1140,11 +1145,7 @@ class StrengthDetector:
         if not self.run_n and len(pend) >= 2:
             f = pend[-2]
             g = pend[-1]
-            k = _PAIR_K
-            tempo = self.tempo
-            if tempo is not None and (tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE):
-                k = 1.0
-            if t_last - g[3] <= _SET_GAP_US and g[0] - f[3] <= _SET_GAP_US and self._similar(g, f, k):
+            if t_last - g[3] <= _SET_GAP_US and g[0] - f[3] <= _SET_GAP_US and self._similar(g, f, _pair_k(self.tempo)):
                 self._accept(f)
                 self._accept(g)
         del self.pending[:]
