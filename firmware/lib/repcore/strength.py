@@ -58,7 +58,7 @@ _CLOSE_LAG_US = const(800000)  # a segment does not close while the tilt moves 1
 _END_NONE = const(0)  # how a segment ended (see _analyse)
 _END_GAP = const(1)
 _END_REST = const(2)
-_LONG_SEG_S = 12.0  # a segment longer than this has reps without rests: detrended instead
+_LONG_SEG_S = const(12)  # a segment longer than this has reps without rests: detrended instead
 _DETREND_US = const(3000000)
 _MOVE_US = const(60000)  # moving this long opens a segment
 _Q_TAU_US = const(80000)  # steadiness averages
@@ -71,7 +71,7 @@ _DIR_TAU_US = const(2000000)  # gravity direction: the accelerometer corrects th
 _DIR_REST_TAU_US = const(250000)  # ... quickly at rest
 _DIR_NOGYRO_TAU_US = const(60000)  # without a gyro: the low-passed accelerometer
 _REF_TAU_US = const(5000000)  # standing direction, learned at rest near it
-_REF_NEAR_DEG = 20.0
+_REF_NEAR_DEG = const(20)  # (whole numbers compared with floats: const, so no module global to look up)
 _ONSET_MAX_US = const(600000)
 _A_REST = 0.08  # m/s^2 above the noise floor's share
 _A_ABS = 0.03  # m/s^2: |a| off the rest's 1 g by more than this (plus noise and tilt) is moving
@@ -81,7 +81,7 @@ _SLOW_STROKE_MS = const(3000)  # 3-4 s stroke (0.1 m/s^2 at most) must not pass 
 _A_PER_DEG = 0.002  # m/s^2 per degree of tilt since the rest g was learned at (the slope's uncertainty;
 # more lets the slow end of a tilting stroke pass for rest)
 _W_REST = 0.04  # rad/s above the noise floor's share
-_NF_K = 3.0
+_NF_K = const(3)
 _MIN_STROKE_US = const(300000)  # (an explosive rep's stroke takes 0.35 s or more; a walking thigh twitches faster)
 _MAX_STROKE_US = const(8000000)
 _SET_GAP_US = const(8000000)  # no rep for this long: the set is over
@@ -98,8 +98,8 @@ _WALK_STROKES = const(5)  # a segment with this many short strokes back to back 
 # (not four: a step-up at the thigh is foot up, body up, body down, foot down)
 _WALK_GAP_US = const(300000)  # (a walking thigh's swings are ~0.25 s apart once timed as lifts)
 _WALK_STROKE_US = const(900000)
-_TH_SLOPE_MIN = 12.0  # deg: tilt change between the rests that measures the tilt error
-_TH_LOCAL_MIN = 3.0  # deg: ... and within the segment itself
+_TH_SLOPE_MIN = const(12)  # deg: tilt change between the rests that measures the tilt error
+_TH_LOCAL_MIN = const(3)  # deg: ... and within the segment itself
 _TH_SLOPE_MAX = 0.02  # m/s^2 per degree: 1 % scale and 0.3 m/s^2 bias give at most ~0.015
 
 # Per mount: least stroke (m, or degrees at the thigh) and live-phase speed.
