@@ -315,17 +315,22 @@ def print_walk(results):
 
 # --- recorded traces --------------------------------------------------------
 
-def realdata_rows(folder=REALDATA):
-    """[(file, mode, mount, truth, got)] for every trace in the real-data folder."""
+def realdata_rows(folder=REALDATA, tempo=None, only=None):
+    """[(file, mode, mount, truth, got)] for every trace in the real-data folder
+    (or those whose path relative to it starts with `only`); `tempo` forces a
+    tempo target on the strength sets (the recordings carry none)."""
     from repclip.traces import read_labels, read_trace, truth_counts
     rows = []
     for path in sorted(glob.glob(os.path.join(str(folder), "*", "*.csv")) + glob.glob(os.path.join(str(folder), "*.csv"))):
+        if only and not os.path.relpath(path, str(folder)).startswith(only):
+            continue
         tr = read_trace(path)
         labels = read_labels(path) or {}
         mode = (labels.get("meta") or {}).get("mode") or tr.meta.get("mode") or "strength"
         mount = tr.meta.get("mount") or (labels.get("meta") or {}).get("mount") or "waist"
         # the board knows the exercise the athlete chose (it says which way a rep starts)
-        reps, hops = run_engine(tr.samples, mode, mount, exercise=tr.meta.get("exercise"))
+        reps, hops = run_engine(tr.samples, mode, mount, tempo if mode == "strength" else None,
+                                exercise=tr.meta.get("exercise"))
         truth = truth_counts(labels)
         want = truth[1] if mode == "hops" else truth[0]
         got = len(hops) if mode == "hops" else len(reps)

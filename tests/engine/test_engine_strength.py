@@ -411,6 +411,23 @@ def test_the_three_that_start_a_set_are_its_reps_and_nothing_before(kind, mount,
         assert _found(t, got), [(r.start_us, r.end_us) for r in got]
 
 
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("split_squat", "thigh", "low", 26.0, "2-0-1", 8, 77),  # a re-rack 4.8 s before the set, a dip 4.3 s after
+    ("sldl", "waist", "medium", 26.0, "2-0-1", 6, 700119),  # a dip 2.2 s after the set
+])
+def test_a_dip_far_from_the_set_in_its_own_rhythm_is_not_a_rep(kind, mount, noise, odr, tempo, reps, seed):
+    # (benchmarks/accuracy.py's sets 0:77 and 7:98) A re-rack's dip, out and
+    # back at its own pace, lowers quicker and rises slower than a 2-0-1 rep:
+    # each stroke alone within what a rep may vary by, but lowering and
+    # rising 1:1 where the set's reps go 2:1. Far from the set (further than
+    # its reps are from each other, + 0.5 s) it is not a rep; it counted
+    # before (8 -> 10, 6 -> 7).
+    got, labels = _generated_reps(kind, mount, noise, odr, tempo, reps, seed)
+    assert len(got) == reps
+    for t in labels["reps"]:
+        assert _found(t, got), [(r.start_us, r.end_us) for r in got]
+
+
 def test_a_set_of_two_counts_when_the_athlete_ends_it():
     # No third rep confirms a set of two; the athlete ending the set does
     # (the board calls finish() at "set done"): two alike just before it

@@ -158,6 +158,23 @@ def _pair_k(tempo):
     return _PAIR_K
 
 
+def _rhythm_differs(det, c, ref):
+    """True when c's two strokes' time ratio is not ref's, within 0.6, where
+    the tempo paces the strokes and their times are precise (det's): a
+    re-rack's dip is symmetric, a 2-0-1 rep is not. (Called where _similar
+    holds each stroke within 0.69 of ref's: only one stroke quicker and the
+    other slower differ so, not a rep slowed by fatigue.)
+    A module function: one more method in StrengthDetector's dict made every
+    method lookup dearer, +2,000 fuel per sample on MicroPython."""
+    tempo = det.tempo
+    if (tempo is None or tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE
+            or (det.nfa > 0.03 and not det.angular)):
+        return False
+    r = float(c[1] - c[0]) * (ref[3] - ref[2])
+    q = float(c[3] - c[2]) * (ref[1] - ref[0])
+    return r < 0.6 * q or q < 0.6 * r
+
+
 class StrengthDetector:
     """Feeds on sample blocks, queues Rep events in self.out (the engine drains it)."""
 
@@ -221,7 +238,8 @@ class StrengthDetector:
         self.p_travel = 0.0
         self.pending = []  # rep candidates waiting for one like them
         self.run_n = 0  # confirmed reps in the current run (set)
-        self.run = [0, 0, 0, 0, 0.0]  # its mean rep: start, bottom, rise, end (us from start), size
+        # its mean rep: start, bottom, rise, end (us from start), size; and the mean time between reps (us)
+        self.run = [0, 0, 0, 0, 0.0, 0]
         self.last_rep_end = 0
         self._restart()
 
@@ -993,7 +1011,10 @@ class StrengthDetector:
         if self.run_n and start - self.last_rep_end > _SET_GAP_US + self.run[3]:
             self.run_n = 0  # a new set
         if self.run_n:
-            if self._similar(c, self.run, 1.0):
+            # (a dip after the set, further from it than its reps are from
+            # each other, is not a rep when its rhythm is not the set's)
+            if self._similar(c, self.run, 1.0) and not (
+                    start - self.last_rep_end > self.run[5] + _LEAD_IN_US and _rhythm_differs(self, c, self.run)):
                 self._accept(c)
             return
         pend = self.pending
@@ -1045,7 +1066,8 @@ class StrengthDetector:
                 b = i + j + t - a - d
                 y = pend[a]
                 h = pend[b]
-                if not (h[0] - y[3] <= pend[d][0] - h[3] + _LEAD_IN_US or self._similar(h, y, k)):
+                if not (h[0] - y[3] <= pend[d][0] - h[3] + _LEAD_IN_US
+                        or (self._similar(h, y, k) and not _rhythm_differs(self, y, h))):
                     a = b
                 elif a:
                     # ... and the candidate just before, as close to the set as
@@ -1101,7 +1123,9 @@ class StrengthDetector:
             r[2] = rise - start
             r[3] = end - start
             r[4] = size
+            r[5] = 0
         else:
+            r[5] += (start - self.last_rep_end - r[5]) // (n - 1)
             r[1] += (bottom - start - r[1]) // n
             r[2] += (rise - start - r[2]) // n
             r[3] += (end - start - r[3]) // n
