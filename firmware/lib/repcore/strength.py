@@ -91,6 +91,7 @@ _SIMILAR_T = 0.55  # ... each stroke's time within this ratio ...
 _PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third of the set's pause)
 _PENDING = const(5)  # (a set's three, and the other foot's lifts between step-ups)
 _LEAD_IN_US = const(500000)  # a set's first rep, left pending, is this much further from the first pair at most
+_X_SLOW_US = const(1000000)  # an explosive stroke takes no longer (tempo.EXPLOSIVE_MAX_MS)
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
@@ -158,17 +159,29 @@ def _pair_k(tempo):
     return _PAIR_K
 
 
-def _rhythm_differs(det, c, ref):
-    """True when c's two strokes' time ratio is not ref's, within 0.6, where
-    the tempo paces the strokes and their times are precise (det's): a
-    re-rack's dip is symmetric, a 2-0-1 rep is not. (Called where _similar
-    holds each stroke within 0.69 of ref's: only one stroke quicker and the
-    other slower differ so, not a rep slowed by fatigue.)
+def _far_unlike(det, c, ref):
+    """True when c, far from the set (see _candidate), is not one of its reps
+    though alike enough to be one near it, judged by the tempo:
+    - a stroke the tempo wants explosive ("X") takes over 1 s where ref's
+      does not (a re-rack's dip takes 1.1-1.75 s a stroke, an explosive rep
+      0.45-0.8 s);
+    - where the tempo paces both strokes and their times are precise (det's),
+      another rhythm: the lowering-to-rising time ratio outside 0.6 of ref's
+      (a re-rack's dip is symmetric, a 2-0-1 rep is not; where _similar holds
+      each stroke within 0.69 of ref's, only one stroke quicker and the
+      other slower differ so, not a rep slowed by fatigue).
     A module function: one more method in StrengthDetector's dict made every
     method lookup dearer, +2,000 fuel per sample on MicroPython."""
     tempo = det.tempo
-    if (tempo is None or tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE
-            or (det.nfa > 0.03 and not det.angular)):
+    if tempo is None:
+        return False
+    if tempo.eccentric_ms == _EXPLOSIVE or tempo.concentric_ms == _EXPLOSIVE:
+        # (the first stroke is the concentric one where a rep starts upward)
+        first_x = (tempo.concentric_ms if det.lead > 0 else tempo.eccentric_ms) == _EXPLOSIVE
+        second_x = (tempo.eccentric_ms if det.lead > 0 else tempo.concentric_ms) == _EXPLOSIVE
+        return ((first_x and c[1] - c[0] > _X_SLOW_US >= ref[1] - ref[0])
+                or (second_x and c[3] - c[2] > _X_SLOW_US >= ref[3] - ref[2]))
+    if det.nfa > 0.03 and not det.angular:
         return False
     r = float(c[1] - c[0]) * (ref[3] - ref[2])
     q = float(c[3] - c[2]) * (ref[1] - ref[0])
@@ -1014,7 +1027,7 @@ class StrengthDetector:
             # (a dip after the set, further from it than its reps are from
             # each other, is not a rep when its rhythm is not the set's)
             if self._similar(c, self.run, 1.0) and not (
-                    start - self.last_rep_end > self.run[5] + _LEAD_IN_US and _rhythm_differs(self, c, self.run)):
+                    start - self.last_rep_end > self.run[5] + _LEAD_IN_US and _far_unlike(self, c, self.run)):
                 self._accept(c)
             return
         pend = self.pending
@@ -1067,7 +1080,7 @@ class StrengthDetector:
                 y = pend[a]
                 h = pend[b]
                 if not (h[0] - y[3] <= pend[d][0] - h[3] + _LEAD_IN_US
-                        or (self._similar(h, y, k) and not _rhythm_differs(self, y, h))):
+                        or (self._similar(h, y, k) and not _far_unlike(self, y, h))):
                     a = b
                 elif a:
                     # ... and the candidate just before, as close to the set as
