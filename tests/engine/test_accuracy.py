@@ -27,7 +27,10 @@ from conftest import load_benchmark, require
 
 A = load_benchmark("accuracy")
 
-SEED = 7  # not the benchmark's default seed: the test set is not the tuning set
+# Not the benchmark's default seed. (Seed 7 has also been one of the three
+# seeds engine rules are tuned on since 2026-12-02, so this set is not held
+# out: docs/engine.md gives the counts on seeds never tuned on, ~96 %.)
+SEED = 7
 N_STRENGTH = 100
 N_HOPS = 48
 WALK_S = 600.0
@@ -96,7 +99,7 @@ def check_walk(wk):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 96 % of these 100 generated "
+@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 97 % of these 100 generated "
                    "sets (99 % required; misses mostly at high and medium noise); see docs/engine.md")
 def test_strength_rep_counts(results):
     check_strength_counts(_by_mode(results, "strength"))
