@@ -1025,7 +1025,7 @@ class StrengthDetector:
             self.run_n = 0  # a new set
         if self.run_n:
             # (a dip after the set, further from it than its reps are from
-            # each other, is not a rep when its rhythm is not the set's)
+            # each other, is not a rep when the tempo tells it apart)
             if self._similar(c, self.run, 1.0) and not (
                     start - self.last_rep_end > self.run[5] + _LEAD_IN_US and _far_unlike(self, c, self.run)):
                 self._accept(c)
