@@ -372,6 +372,14 @@ def _generated_reps(kind, mount, noise, odr, tempo, reps, seed, **opts):
     return got, labels
 
 
+def _assert_every_rep_found(kind, mount, noise, odr, tempo, reps, seed, **opts):
+    """The engine counts a generated set's reps, and each labelled rep is one of them."""
+    got, labels = _generated_reps(kind, mount, noise, odr, tempo, reps, seed, **opts)
+    assert len(got) == reps, [(r.start_us, r.end_us) for r in got]
+    for t in labels["reps"]:
+        assert _found(t, got), [(r.start_us, r.end_us) for r in got]
+
+
 @pytest.mark.parametrize("tempo", [None, "3-1-1"])
 @pytest.mark.parametrize("mount,noise,odr,seed", [
     ("thigh", "none", 104.0, 390010),
@@ -405,10 +413,7 @@ def test_the_three_that_start_a_set_are_its_reps_and_nothing_before(kind, mount,
     # to a set but not as the first pair must be, only confirms; a pair with
     # the other foot's lifts between them is still a pair; a first rep like
     # the set's mean but not like every other rep is still the first.
-    got, labels = _generated_reps(kind, mount, noise, odr, tempo, reps, seed)
-    assert len(got) == reps
-    for t in labels["reps"]:
-        assert _found(t, got), [(r.start_us, r.end_us) for r in got]
+    _assert_every_rep_found(kind, mount, noise, odr, tempo, reps, seed)
 
 
 @pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
@@ -425,20 +430,14 @@ def test_a_dip_far_from_the_set_off_its_tempo_is_not_a_rep(kind, mount, noise, o
     # lowers and rises 1:1 where the reps go 2:1; against an X-0-X its
     # strokes take over a second, where the reps' take 0.45-0.8 s. It
     # counted before (8 -> 10, 6 -> 7, 4 -> 5, 7 -> 8).
-    got, labels = _generated_reps(kind, mount, noise, odr, tempo, reps, seed)
-    assert len(got) == reps
-    for t in labels["reps"]:
-        assert _found(t, got), [(r.start_us, r.end_us) for r in got]
+    _assert_every_rep_found(kind, mount, noise, odr, tempo, reps, seed)
 
 
 def test_a_set_of_two_counts_when_the_athlete_ends_it():
     # No third rep confirms a set of two; the athlete ending the set does
     # (the board calls finish() at "set done"): two alike just before it
     # are the set's reps.
-    got, labels = _generated_reps("kb_deadlift", "implement", "low", 833.0, "X-0-X", 2, 144, context=False)
-    assert len(got) == 2
-    for t in labels["reps"]:
-        assert _found(t, got)
+    _assert_every_rep_found("kb_deadlift", "implement", "low", 833.0, "X-0-X", 2, 144, context=False)
 
 
 @pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
