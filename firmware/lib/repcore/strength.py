@@ -101,6 +101,8 @@ _WALK_GAP_US = const(300000)  # (a walking thigh's swings are ~0.25 s apart once
 _WALK_STROKE_US = const(900000)
 _TH_SLOPE_MIN = const(12)  # deg: tilt change between the rests that measures the tilt error
 _TH_LOCAL_MIN = const(3)  # deg: ... and within the segment itself
+_SIDE_DEG = const(10)  # deg: clear of standing the tilt is the magnitude (a path off the plane is still the depth)
+_DEEP_DEG = const(8)  # deg: a segment this deep tells the motion's direction off standing
 _TH_SLOPE_MAX = 0.02  # m/s^2 per degree: 1 % scale and 0.3 m/s^2 bias give at most ~0.015
 
 # Per mount: least stroke (m, or degrees at the thigh) and live-phase speed.
@@ -215,6 +217,14 @@ class StrengthDetector:
         self.rb_dt = array("l", [0] * _RING)
         self.rb_a = array("f", [0.0] * _RING)
         self.rb_th = array("f", [0.0] * _RING)
+        # ... and where the tilt is signed (see _signed_tilt), the gravity direction itself.
+        # (Not for a squat or a hinge at the waist: their top is a rest between
+        # reps, where the fold costs little, and the board pays per block.)
+        self.signs = self.angular and (mount == "thigh" or self.lead_hint > 0)
+        if self.signs:
+            self.rb_ux = array("f", [0.0] * _RING)
+            self.rb_uy = array("f", [0.0] * _RING)
+            self.rb_uz = array("f", [0.0] * _RING)
         # Work arrays of the analysis: time from the segment start (us), position.
         self.wt = array("l", [0] * _RING)
         self.wx = array("f", [0.0] * _RING)
@@ -474,6 +484,10 @@ class StrengthDetector:
         self.rb_dt[h] = dt
         self.rb_a[h] = fv
         self.rb_th[h] = th
+        if self.signs:
+            self.rb_ux[h] = ux
+            self.rb_uy[h] = uy
+            self.rb_uz[h] = uz
         h += 1
         self.head = h if h < _RING else 0
         nb += 1  # blocks written (segment lengths, pre-rolls are counted from it)
@@ -708,11 +722,54 @@ class StrengthDetector:
         if self.metric:
             # the travel into wx, or into wv when the reps are in the tilt (for the range and the velocity)
             self._travel(i0, n, end, th0, th1, self.wv if self.angular else wx)
-        if self.angular:
+        if self.signs:
+            self._signed_tilt(i0, n)
+        elif self.angular:
             for k in range(n):
                 j = i0 + k
                 wx[k] = -tha[j if j < _RING else j - _RING]  # flexion lowers the hip: down
         self._strokes(n, t0)
+
+    def _signed_tilt(self, i0, n):
+        """wx[0:n]: the tilt, down negative (flexion lowers the hip), signed in
+        the plane of the segment's motion near standing. The ring's tilt is a
+        magnitude off the standing direction: where a rep passes standing a
+        few degrees to the side (a roll, a yaw) and overshoots it (a hip
+        locked out past upright), the magnitude folds back up instead of
+        crossing zero, and the stroke measured ending ~0.3 s early. Clear of
+        standing the magnitude stays: a path that leaves the plane (a lunge's
+        thigh swinging out) is still that deep."""
+        wx = self.wx
+        tha = self.rb_th
+        deep = 0.0
+        jd = 0
+        for k in range(n):
+            j = i0 + k
+            if j >= _RING:
+                j -= _RING
+            if tha[j] > deep:
+                deep = tha[j]
+                jd = j
+        if deep <= _DEEP_DEG:  # no motion to take a plane from
+            for k in range(n):
+                j = i0 + k
+                wx[k] = -tha[j if j < _RING else j - _RING]
+            return
+        # The plane: standing, and the direction the deepest block went off it (unit m).
+        rx, ry, rz = self.rx, self.ry, self.rz
+        bx, by, bz = self.rb_ux, self.rb_uy, self.rb_uz
+        ux, uy, uz = bx[jd], by[jd], bz[jd]
+        c = ux * rx + uy * ry + uz * rz
+        mx, my, mz = ux - c * rx, uy - c * ry, uz - c * rz
+        c = math.sqrt(mx * mx + my * my + mz * mz)  # (sin of a tilt over _DEEP_DEG: not 0)
+        mx, my, mz = mx / c, my / c, mz / c
+        for k in range(n):
+            j = i0 + k
+            if j >= _RING:
+                j -= _RING
+            ux, uy, uz = bx[j], by[j], bz[j]
+            e = math.atan2(ux * mx + uy * my + uz * mz, ux * rx + uy * ry + uz * rz) * 57.29577951308232
+            wx[k] = -(tha[j] if e > _SIDE_DEG else e)
 
     def _travel(self, i0, n, end, th0, th1, out):
         """The vertical travel over the segment into out (m, up positive); wx is scratch."""
