@@ -722,9 +722,7 @@ class StrengthDetector:
         if self.metric:
             # the travel into wx, or into wv when the reps are in the tilt (for the range and the velocity)
             self._travel(i0, n, end, th0, th1, self.wv if self.angular else wx)
-        if self.signs:
-            self._signed_tilt(i0, n)
-        elif self.angular:
+        if self.angular and not (self.signs and self._signed_tilt(i0, n)):
             for k in range(n):
                 j = i0 + k
                 wx[k] = -tha[j if j < _RING else j - _RING]  # flexion lowers the hip: down
@@ -732,7 +730,8 @@ class StrengthDetector:
 
     def _signed_tilt(self, i0, n):
         """wx[0:n]: the tilt, down negative (flexion lowers the hip), signed in
-        the plane of the segment's motion near standing. The ring's tilt is a
+        the plane of the segment's motion near standing; False (wx untouched)
+        where no block went deep enough to give a plane. The ring's tilt is a
         magnitude off the standing direction: where a rep passes standing a
         few degrees to the side (a roll, a yaw) and overshoots it (a hip
         locked out past upright), the magnitude folds back up instead of
@@ -751,10 +750,7 @@ class StrengthDetector:
                 deep = tha[j]
                 jd = j
         if deep <= _DEEP_DEG:  # no motion to take a plane from
-            for k in range(n):
-                j = i0 + k
-                wx[k] = -tha[j if j < _RING else j - _RING]
-            return
+            return False
         # The plane: standing, and the direction the deepest block went off it (unit m).
         rx, ry, rz = self.rx, self.ry, self.rz
         bx, by, bz = self.rb_ux, self.rb_uy, self.rb_uz
@@ -770,6 +766,7 @@ class StrengthDetector:
             ux, uy, uz = bx[j], by[j], bz[j]
             e = math.atan2(ux * mx + uy * my + uz * mz, ux * rx + uy * ry + uz * rz) * 57.29577951308232
             wx[k] = -(tha[j] if e > _SIDE_DEG else e)
+        return True
 
     def _travel(self, i0, n, end, th0, th1, out):
         """The vertical travel over the segment into out (m, up positive); wx is scratch."""
