@@ -350,9 +350,14 @@ def test_a_long_stillness_in_a_slow_lowering_closes_nothing_while_the_tilt_turns
     assert _found(labels["reps"][-1], got), [(r.start_us, r.end_us) for r in got]
 
 
+def _overlapping(truth_rep, got):
+    """The engine reps that overlap this labelled rep."""
+    return [r for r in got if r.start_us < truth_rep["end_us"] and r.end_us > truth_rep["start_us"]]
+
+
 def _found(truth_rep, got):
     """An engine rep overlaps this labelled rep."""
-    return any(r.start_us < truth_rep["end_us"] and r.end_us > truth_rep["start_us"] for r in got)
+    return bool(_overlapping(truth_rep, got))
 
 
 def _generated_count(kind, mount, noise, odr, tempo, reps, seed):
@@ -452,7 +457,7 @@ def test_a_lift_that_passes_standing_to_the_side_ends_when_it_ends(kind, mount, 
     got, labels = _generated_reps(kind, mount, noise, odr, tempo, reps, seed)
     assert len(got) == reps, [(r.start_us, r.end_us) for r in got]
     for t in labels["reps"]:
-        r = [r for r in got if r.start_us < t["end_us"] and r.end_us > t["start_us"]]
+        r = _overlapping(t, got)
         assert r, (t, [(r.start_us, r.end_us) for r in got])
         off = {k: abs(getattr(r[0], k) - t[k]) // 1000 for k in ("start_us", "bottom_us", "rise_us", "end_us")}
         assert max(off.values()) <= 100, off
