@@ -434,7 +434,13 @@ def test_engine_heap_does_not_grow_in_steady_state():
     run = mpyrun.run_engine(samples, {"mode": "strength", "mount": "waist", "tempo": "3-1-1"},
                             heap_every=512)
     assert run.samples == len(samples)
-    assert _steady_growth(run.heap) == 0, run.heap
+    # Zero per sample, to the resolution of a reading: the floors of the two
+    # thirds may differ by one 16 B block (an attribute holding a computed
+    # float at one reading and the literal 0.0 at another; which way it falls
+    # moved with the block length). A leak of one block per rep reads 7 x 16
+    # over this span, one per sample ~147 kB; benchmarks/mpy_cost.py reads
+    # 0 over 10 minutes.
+    assert _steady_growth(run.heap) <= 16, run.heap
 
 
 CHURN = '''

@@ -14,7 +14,7 @@ GAP_PERIODS periods (or GAP_MIN_US) as a gap (the detector closes what it
 can and restarts its motion state), and drops samples that go back in time.
 The detectors (repcore.strength, repcore.hops) derive all their filter
 coefficients from the actual step, so any rate from 12.5 to 833 Hz works.
-Strength runs on block means of ~35 ms (7 samples at 208 Hz): people lift
+Strength runs on block means of ~38.5 ms (8 samples at 208 Hz): people lift
 at a few Hz, and on the board that keeps the per-sample cost to a few adds
 (and the whole strength path within its MicroPython fuel budget).
 Hops run on every sample, because flight time is measured to the sample.
@@ -29,7 +29,8 @@ from repcore.tempo import DEFAULT_TOLERANCE_MS, parse_tempo
 GAP_PERIODS = const(4)
 GAP_MIN_US = const(60000)
 _DEFAULT_PERIOD_US = const(4808)  # 208 Hz until measured
-_BLOCK_US = const(35000)  # strength: samples are averaged in blocks of about this length
+_BLOCK_US = const(38500)  # strength: samples are averaged in blocks of about this length
+# (the least that makes 8 samples at 208 Hz, the board's rate; 100 Hz keeps 3: at 4 a real lunge lost reps)
 
 
 class EngineError(ValueError):
