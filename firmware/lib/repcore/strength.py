@@ -211,6 +211,15 @@ class StrengthDetector:
         # (see feed: "still")
         slow = tempo is not None and (tempo.eccentric_ms >= _SLOW_STROKE_MS or tempo.concentric_ms >= _SLOW_STROKE_MS)
         self.k_still = _A_NOISE_K_SLOW if slow else _A_NOISE_K
+        # A run of reps without rests is detrended over one rep's time first (see
+        # _detrend): the tempo's, with a second at the top where it sets none
+        # (an explosive stroke as 0.5 s), and at least _DETREND_US.
+        cycle = 0
+        if tempo is not None:
+            for ms in (tempo.eccentric_ms, tempo.pause_ms, tempo.concentric_ms,
+                       tempo.top_ms if tempo.top_ms is not None else 1000):
+                cycle += (500 if ms == _EXPLOSIVE else ms) * 1000
+        self.detrend_us = cycle if cycle > _DETREND_US else _DETREND_US
         self.pair_gap = _PAIR_GAP_US if pause * 3 // 2 + 1500000 < _PAIR_GAP_US else pause * 3 // 2 + 1500000
         self.out = []
         # The ring: per block its step (us), vertical specific force and tilt.
@@ -880,10 +889,12 @@ class StrengthDetector:
 
     def _detrend(self, n):
         """Reps without a rest between them (or a segment longer than the ring):
-        the velocity less its mean over the surrounding _DETREND_US, which is
-        zero over whole reps (back where they started) and takes the drift
-        away whatever its shape. wx holds the velocity on entry, the
-        displacement on return."""
+        the velocity less its mean over a window around it, which is zero over
+        whole reps (back where they started) and takes the drift away whatever
+        its shape. The window is _DETREND_US, or the reps' own cycle where
+        that is longer (measured between the tops the first pass shows: over
+        a shorter window a slow rep loses its middle). wx holds the velocity
+        on entry, the displacement on return."""
         wx = self.wx
         wv = self.wv
         wt = self.wt
@@ -892,8 +903,15 @@ class StrengthDetector:
             if k:
                 x += (wx[k] + wx[k - 1]) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
             wv[k] = x
-        half = _DETREND_US // 2
+        half = self.detrend_us // 2
+        hys = self.d_min
         lo = hi = 0
+        x = 0.0
+        d = 0  # the tops of the detrended displacement x, with hysteresis (as in _strokes)
+        top = bot = 0.0
+        t_top = 0
+        tops = 0
+        t_first = t_last = 0
         for k in range(n):
             t = wt[k]
             while lo < k and wt[lo] < t - half:
@@ -901,7 +919,59 @@ class StrengthDetector:
             while hi < n - 1 and wt[hi] < t + half:
                 hi += 1
             dt = (wt[hi] - wt[lo]) * 1e-6
-            wx[k] -= (wv[hi] - wv[lo]) / dt if dt > 0.0 else 0.0  # wx: detrended velocity
+            v = wx[k] - ((wv[hi] - wv[lo]) / dt if dt > 0.0 else 0.0)
+            if k:
+                x += (v + v_prev) * 0.5 * (t - wt[k - 1]) * 1e-6
+            v_prev = v
+            wx[k] = v  # wx: detrended velocity
+            if d >= 0:
+                if x > top:
+                    top = x
+                    t_top = t
+                elif top - x >= hys:
+                    if d > 0:
+                        tops += 1
+                        if tops == 1:
+                            t_first = t_top
+                        t_last = t_top
+                    d = -1
+                    bot = x
+            else:
+                if x < bot:
+                    bot = x
+                elif x - bot >= hys:
+                    d = 1
+                    top = x
+                    t_top = t
+        # The reps' own cycle, where three tops or more measure one: over a
+        # window 30 % off it, once more, over the cycle (slower reps than the
+        # window) or over _DETREND_US (quicker: an athlete off the tempo).
+        w = half * 2
+        c = (t_last - t_first) // (tops - 1) if tops >= 3 else w
+        if 10 * c < 7 * w:
+            c = _DETREND_US
+        elif 10 * c <= 13 * w:
+            c = w
+        if c != w:
+            # the first window's mean put back, the new one's taken
+            half2 = c // 2
+            lo = hi = lo2 = hi2 = 0
+            for k in range(n):
+                t = wt[k]
+                while lo < k and wt[lo] < t - half:
+                    lo += 1
+                while hi < n - 1 and wt[hi] < t + half:
+                    hi += 1
+                while lo2 < k and wt[lo2] < t - half2:
+                    lo2 += 1
+                while hi2 < n - 1 and wt[hi2] < t + half2:
+                    hi2 += 1
+                dt = (wt[hi] - wt[lo]) * 1e-6
+                if dt > 0.0:
+                    wx[k] += (wv[hi] - wv[lo]) / dt
+                dt = (wt[hi2] - wt[lo2]) * 1e-6
+                if dt > 0.0:
+                    wx[k] -= (wv[hi2] - wv[lo2]) / dt
         x = 0.0
         for k in range(n):
             if k:
