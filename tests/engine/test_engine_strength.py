@@ -492,11 +492,12 @@ def test_at_12_5_hz_the_pause_between_reps_closes_the_segment(kind, mount, noise
     ("step_up", "waist", "low", 26.0, "3-0-2-0", 8, 9051),
     ("step_up", "implement", "medium", 104.0, "3-0-2-0", 8, 9068),
     ("sldl", "implement", "none", 416.0, "2-0-1", 6, 100107),  # the benchmark's 1:104: ~0.7 s between reps
+    ("step_up", "waist", "medium", 26.0, "2-1-2", 6, 700047),  # 7:26: two 6 s reps in one 12.6 s segment
 ])
 def test_reps_without_a_rest_between_them_are_detrended_over_their_own_cycle(kind, mount, noise, odr, tempo,
                                                                              reps, seed):
     # With no rest between reps the drift is taken off as the velocity's mean
     # over a window, zero over whole reps. Over 3 s a 5-6 s rep lost its
-    # middle: these counted 0-4 (one 6 of 8). The window is now the tempo's
-    # rep time, or the reps' own cycle measured between their tops.
+    # middle: these counted 0-4 of 6-8. The window is now the tempo's rep
+    # time, then the reps' own cycle measured between their tops.
     assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps

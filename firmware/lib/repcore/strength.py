@@ -218,7 +218,7 @@ class StrengthDetector:
         if tempo is not None:
             for ms in (tempo.eccentric_ms, tempo.pause_ms, tempo.concentric_ms,
                        tempo.top_ms if tempo.top_ms is not None else 1000):
-                cycle += (500 if ms == _EXPLOSIVE else ms) * 1000
+                cycle += (500 if ms == _EXPLOSIVE else ms or 0) * 1000
         self.detrend_us = cycle if cycle > _DETREND_US else _DETREND_US
         self.pair_gap = _PAIR_GAP_US if pause * 3 // 2 + 1500000 < _PAIR_GAP_US else pause * 3 // 2 + 1500000
         self.out = []
@@ -891,10 +891,10 @@ class StrengthDetector:
         """Reps without a rest between them (or a segment longer than the ring):
         the velocity less its mean over a window around it, which is zero over
         whole reps (back where they started) and takes the drift away whatever
-        its shape. The window is _DETREND_US, or the reps' own cycle where
-        that is longer (measured between the tops the first pass shows: over
-        a shorter window a slow rep loses its middle). wx holds the velocity
-        on entry, the displacement on return."""
+        its shape. The window is one rep's time (over a shorter one a slow
+        rep loses its middle): the tempo's first (self.detrend_us), then the
+        reps' own cycle measured between the tops that pass shows. wx holds
+        the velocity on entry, the displacement on return."""
         wx = self.wx
         wv = self.wv
         wt = self.wt
