@@ -9,6 +9,8 @@ prints:
   end) median and p95, engine reps matched to the labels by time overlap;
 - hops: flight error median against 1 sample period + 2 ms, contact error
   median against 2 sample periods, hops found / missed / invented;
+- touch-and-go sets (a tempo ending in 0: no rest between reps), the same
+  figures in a section of their own;
 - walking and fidgeting: false reps and hops per 10 minutes (every walk trace
   runs through a strength engine at its mount and a hops engine);
 - real recordings in ../shared/realdata: truth count and engine count per file;
@@ -49,6 +51,8 @@ ODRS = (12.5, 26.0, 52.0, 104.0, 208.0, 416.0, 833.0)
 NOISES = ("none", "low", "medium", "high")
 MOUNTS = ("waist", "thigh", "implement")
 TEMPOS = ("3-1-1", "2-0-1", "1-0-1", "3-1-X", "4-2-2", "2-1-2", "X-0-X")
+# Touch-and-go: a fourth figure of 0, no rest between reps (a section of its own).
+TOUCH_AND_GO_TEMPOS = ("2-0-1-0", "3-0-2-0", "2-1-2-0", "3-1-1-0")
 BOUNDARIES = ("start", "bottom", "rise", "end")
 
 
@@ -68,6 +72,16 @@ def strength_specs(count, seed=0):
                       "reps": 3 + (i * 7 + seed) % 6, "tempo": TEMPOS[(i + r + seed) % len(TEMPOS)],
                       "seed": seed * 100003 + i})
         i += 1
+    return specs
+
+
+def touch_and_go_specs(count, seed=0):
+    """`count` strength sets without a rest between reps (tempos ending in 0), deterministic."""
+    specs = strength_specs(count, seed)
+    for i, sp in enumerate(specs):
+        sp["tempo"] = TOUCH_AND_GO_TEMPOS[(i + i // 7 + seed) % len(TOUCH_AND_GO_TEMPOS)]
+        sp["reps"] = 5 + (i * 3 + seed) % 4  # long enough to be a run without rests
+        sp["seed"] += 70000
     return specs
 
 
@@ -403,6 +417,8 @@ def main(argv=None):
     print("generated: %d strength sets, %d hop series, %.0f s of walking (seed %d); ODRs %s Hz"
           % (n_st, n_hp, walk_s, args.seed, ", ".join("%g" % o for o in ODRS)))
     print_all(run_cases(specs, args.jobs))
+    print_strength(run_cases(touch_and_go_specs(n_st // 4, args.seed), args.jobs),
+                   title="touch-and-go (tempo ending in 0, no rest between reps)")
     if SUITE_DIR.is_dir():
         res = suite_results()
         if res:
