@@ -100,6 +100,9 @@ def _trace_cases():
         pytest.param("real", "cmu/cmu_SqDL_01_waist.csv", id="cmu-squat-waist"),
         pytest.param("real", "cmu/cmu_CMJDL_01_waist.csv", id="cmu-cmj-waist"),
         pytest.param("real", "cmu/cmu_BulgSq_01_thigh.csv", id="cmu-splitsquat-thigh"),
+        # six touch-and-go squats on a bell, no tempo given: the detrend's second
+        # pass over the reps' own cycle (5.2 s, measured) runs
+        pytest.param("tracegen", ("squat", "implement", 26.0, "3-0-2-0", 6, 9019), id="gen-touch-and-go"),
     ]
     for why, path in pick_gen_traces():
         cases.append(pytest.param("gen", str(path), id="gen-%s-%s" % (why, path.stem)))
@@ -111,6 +114,12 @@ def _load_case(kind, ref):
         return {"mode": "strength", "mount": "waist", "tempo": "3-1-1"}, squat_samples()
     if kind == "synthetic-hops":
         return {"mode": "hops", "mount": "waist"}, hop_samples()
+    if kind == "tracegen":
+        from repclip import tracegen
+        lift, mount, odr, tempo, reps, seed = ref
+        meta, samples = tracegen.generate(lift, mount=mount, noise="low", odr_hz=odr, tempo=tempo, reps=reps,
+                                          seed=seed)[:2]
+        return {"mode": "strength", "mount": mount, "exercise": meta["exercise"]}, samples
     path = REALDATA / ref if kind == "real" else pathlib.Path(ref)
     if kind == "real" and not REALDATA.is_dir():
         pytest.skip("../shared/realdata is absent (fresh clone outside the workspace)")
