@@ -905,73 +905,60 @@ class StrengthDetector:
             wv[k] = x
         half = self.detrend_us // 2
         hys = self.d_min
-        lo = hi = 0
         x = 0.0
-        d = 0  # the tops of the detrended displacement x, with hysteresis (as in _strokes)
+        d = 0
         top = bot = 0.0
         t_top = 0
         tops = 0
         t_first = t_last = 0
-        for k in range(n):
-            t = wt[k]
-            while lo < k and wt[lo] < t - half:
-                lo += 1
-            while hi < n - 1 and wt[hi] < t + half:
-                hi += 1
-            dt = (wt[hi] - wt[lo]) * 1e-6
-            v = wx[k] - ((wv[hi] - wv[lo]) / dt if dt > 0.0 else 0.0)
-            if k:
-                x += (v + v_prev) * 0.5 * (t - wt[k - 1]) * 1e-6
-            v_prev = v
-            wx[k] = v  # wx: detrended velocity
-            if d >= 0:
-                if x > top:
-                    top = x
-                    t_top = t
-                elif top - x >= hys:
-                    if d > 0:
-                        tops += 1
-                        if tops == 1:
-                            t_first = t_top
-                        t_last = t_top
-                    d = -1
-                    bot = x
-            else:
-                if x < bot:
-                    bot = x
-                elif x - bot >= hys:
-                    d = 1
-                    top = x
-                    t_top = t
-        # The reps' own cycle, where three tops or more measure one: over a
-        # window 30 % off it, once more, over the cycle (slower reps than the
-        # window) or over _DETREND_US (quicker: an athlete off the tempo).
-        w = half * 2
-        c = (t_last - t_first) // (tops - 1) if tops >= 3 else w
-        if 10 * c < 7 * w:
-            c = _DETREND_US
-        elif 10 * c <= 13 * w:
-            c = w
-        if c != w:
-            # the first window's mean put back, the new one's taken
-            half2 = c // 2
-            lo = hi = lo2 = hi2 = 0
+        for measure in (True, False):
+            # First the tops of the detrended displacement x (with hysteresis, as
+            # in _strokes) measure the reps' cycle; then the window is applied.
+            lo = hi = 0
             for k in range(n):
                 t = wt[k]
                 while lo < k and wt[lo] < t - half:
                     lo += 1
                 while hi < n - 1 and wt[hi] < t + half:
                     hi += 1
-                while lo2 < k and wt[lo2] < t - half2:
-                    lo2 += 1
-                while hi2 < n - 1 and wt[hi2] < t + half2:
-                    hi2 += 1
                 dt = (wt[hi] - wt[lo]) * 1e-6
-                if dt > 0.0:
-                    wx[k] += (wv[hi] - wv[lo]) / dt
-                dt = (wt[hi2] - wt[lo2]) * 1e-6
-                if dt > 0.0:
-                    wx[k] -= (wv[hi2] - wv[lo2]) / dt
+                v = wx[k] - ((wv[hi] - wv[lo]) / dt if dt > 0.0 else 0.0)
+                if not measure:
+                    wx[k] = v  # wx: detrended velocity
+                    continue
+                if k:
+                    x += (v + v_prev) * 0.5 * (t - wt[k - 1]) * 1e-6
+                v_prev = v
+                if d >= 0:
+                    if x > top:
+                        top = x
+                        t_top = t
+                    elif top - x >= hys:
+                        if d > 0:
+                            tops += 1
+                            if tops == 1:
+                                t_first = t_top
+                            t_last = t_top
+                        d = -1
+                        bot = x
+                elif x < bot:
+                    bot = x
+                elif x - bot >= hys:
+                    d = 1
+                    top = x
+                    t_top = t
+            if not measure:
+                break
+            # The reps' own cycle, where three tops or more measure one: a
+            # window 30 % off it becomes the cycle (slower reps than the
+            # window) or _DETREND_US (quicker: an athlete off the tempo).
+            w = half * 2
+            c = (t_last - t_first) // (tops - 1) if tops >= 3 else w
+            if 10 * c < 7 * w:
+                c = _DETREND_US
+            elif 10 * c <= 13 * w:
+                c = w
+            half = c // 2
         x = 0.0
         for k in range(n):
             if k:
