@@ -100,8 +100,8 @@ def _trace_cases():
         pytest.param("real", "cmu/cmu_SqDL_01_waist.csv", id="cmu-squat-waist"),
         pytest.param("real", "cmu/cmu_CMJDL_01_waist.csv", id="cmu-cmj-waist"),
         pytest.param("real", "cmu/cmu_BulgSq_01_thigh.csv", id="cmu-splitsquat-thigh"),
-        # six touch-and-go squats on a bell, no tempo given: the detrend's second
-        # pass over the reps' own cycle (5.2 s, measured) runs
+        # six touch-and-go squats on a bell, no tempo given: detrended over the
+        # reps' own cycle, measured (5.2 s against the 3 s it starts from)
         pytest.param("tracegen", ("squat", "implement", 26.0, "3-0-2-0", 6, 9019), id="gen-touch-and-go"),
     ]
     for why, path in pick_gen_traces():

@@ -904,7 +904,7 @@ class StrengthDetector:
                 x += (wx[k] + wx[k - 1]) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
             wv[k] = x
         half = self.detrend_us // 2
-        hys = self.d_min
+        hys = _D_MIN[self.mount]  # (metres: the travel's, also where the reps are found in the tilt)
         x = 0.0
         d = 0
         top = bot = 0.0
