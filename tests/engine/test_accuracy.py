@@ -99,7 +99,7 @@ def check_walk(wk):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 97 % of these 100 generated "
+@pytest.mark.xfail(strict=True, reason="engine not there yet: rep count exact on 98 % of these 100 generated "
                    "sets (99 % required; misses mostly at high and medium noise); see docs/engine.md")
 def test_strength_rep_counts(results):
     check_strength_counts(_by_mode(results, "strength"))
