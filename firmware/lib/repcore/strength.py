@@ -218,7 +218,7 @@ class StrengthDetector:
         if tempo is not None:
             for ms in (tempo.eccentric_ms, tempo.pause_ms, tempo.concentric_ms,
                        tempo.top_ms if tempo.top_ms is not None else 1000):
-                cycle += (500 if ms == _EXPLOSIVE else ms or 0) * 1000
+                cycle += (500 if ms == _EXPLOSIVE else (ms or 0)) * 1000
         self.detrend_us = cycle if cycle > _DETREND_US else _DETREND_US
         self.pair_gap = _PAIR_GAP_US if pause * 3 // 2 + 1500000 < _PAIR_GAP_US else pause * 3 // 2 + 1500000
         self.out = []
