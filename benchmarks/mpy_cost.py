@@ -8,7 +8,10 @@ and prints:
   hops path:
   gross = (fuel feeding N samples - fuel feeding 0) / N, which includes the
   harness decoding each sample; loader = the same with the engine not called;
-  net = gross - loader, the engine's own cost;
+  net = gross - loader, the engine's own cost; each over --layouts
+  interpreter layouts (how many names the VM interned before the engine:
+  MicroPython's name lookup cache is indexed by them, see
+  repclip.mpyrun.LAYOUT_NAMES), the worst printed with the range;
 - fuel of one pystone pass in the same VM (benchmarks/pystone_mpy.py);
 - projected CPU share at 208 Hz on an nRF52840-class board, where
   CircuitPython runs about 750 pystones/s:
@@ -18,7 +21,7 @@ and prints:
 
 Fuel is deterministic: the numbers are the same on every machine.
 
-    python benchmarks/mpy_cost.py [--seconds 60] [--heap-minutes 10]
+    python benchmarks/mpy_cost.py [--seconds 60] [--heap-minutes 10] [--layouts 8]
 """
 
 import argparse
@@ -80,11 +83,15 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=60.0, help="trace length for fuel per sample")
     ap.add_argument("--heap-minutes", type=float, default=10.0, help="trace length for heap growth")
+    ap.add_argument("--layouts", type=int, default=8,
+                    help="interpreter layouts to measure fuel in (the worst is the figure)")
     ap.add_argument("--engine-file", type=pathlib.Path,
                     help="measure this module's Engine class instead of repcore.engine (a candidate or stand-in)")
     args = ap.parse_args(argv)
     if args.seconds <= 0:
         ap.error("--seconds must be above 0 (got %g)" % args.seconds)
+    if not 1 <= args.layouts <= len(mpyrun.LAYOUT_NAMES) + 1:
+        ap.error("--layouts must be within 1..%d (got %d)" % (len(mpyrun.LAYOUT_NAMES) + 1, args.layouts))
     least = mpyrun.STEADY_MIN_READINGS * HEAP_EVERY / ODR_HZ / 60.0
     if args.heap_minutes < least:
         ap.error("--heap-minutes %g gives fewer than %d heap readings (one every %d samples at %d Hz): "
@@ -109,15 +116,16 @@ def main(argv=None):
         print("repcore.engine is not there yet: no engine numbers.")
         return 0
 
-    print("fuel per sample (N = %.0f s at %d Hz; gross includes the harness decoding samples):"
-          % (args.seconds, ODR_HZ))
+    print("fuel per sample (N = %.0f s at %d Hz; gross includes the harness decoding samples;"
+          " the worst of %d layouts, net's range over them):" % (args.seconds, ODR_HZ, args.layouts))
     verdict = 0
     for label, kwargs, samples in (("strength", STRENGTH, squats_for(args.seconds)),
                                    ("squat", SQUAT, squats_for(args.seconds)),
                                    ("hops", HOPS, hops_for(args.seconds))):
-        c = mpyrun.fuel_per_sample(samples, kwargs, **engine)
-        print("  %-9s N=%6d  gross %8.0f  loader %7.0f  net %8.0f   CPU at %d Hz: net %5.1f %%, gross %5.1f %%%s"
-              % (label, c["samples"], c["gross"], c["loader"], c["net"], ODR_HZ,
+        c = mpyrun.fuel_per_sample(samples, kwargs, layouts=args.layouts, **engine)
+        print("  %-9s N=%6d  gross %8.0f  loader %7.0f  net %8.0f (%6.0f..%6.0f)   CPU at %d Hz: net %5.1f %%, "
+              "gross %5.1f %%%s"
+              % (label, c["samples"], c["gross"], c["loader"], c["net"], min(c["nets"]), max(c["nets"]), ODR_HZ,
                  100 * share(c["net"], per_pystone), 100 * share(c["gross"], per_pystone),
                  "" if label == "hops" or c["net"] <= BUDGET else "   <-- OVER BUDGET %d" % BUDGET))
         if label != "hops" and c["net"] > BUDGET:

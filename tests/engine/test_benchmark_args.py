@@ -8,6 +8,7 @@ from conftest import load_benchmark
     (["--heap-minutes", "1"], "fewer than 6 heap readings"),
     (["--heap-minutes", "0"], "use at least 2.0"),
     (["--seconds", "0"], "--seconds must be above 0"),
+    (["--layouts", "0"], "--layouts must be within 1..33"),
 ])
 def test_mpy_cost_names_the_bad_argument(argv, says, capsys):
     with pytest.raises(SystemExit) as exc:
