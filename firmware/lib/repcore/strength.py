@@ -92,6 +92,8 @@ _PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third o
 _PENDING = const(5)  # (a set's three, and the other foot's lifts between step-ups)
 _LEAD_IN_US = const(500000)  # a set's first rep, left pending, is this much further from the first pair at most
 _X_SLOW_US = const(1000000)  # an explosive stroke takes no longer (tempo.EXPLOSIVE_MAX_MS)
+_PROPORTION = 0.65  # a far candidate's tilt to travel: within this ratio of the set's (see _far_unlike) ...
+_PROPORTION_M = 0.2  # ... where the set's travel is this long (m) or longer
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
@@ -163,7 +165,14 @@ def _pair_k(tempo):
 
 def _far_unlike(det, c, ref):
     """True when c, far from the set (see _candidate), is not one of its reps
-    though alike enough to be one near it, judged by the tempo:
+    though alike enough to be one near it:
+    - where the set's travel and tilt are both measured and the travel is
+      precise (a low noise floor, a travel of _PROPORTION_M or more: a
+      squat's, not a single-leg deadlift's few cm), another proportion of
+      the two: outside _PROPORTION of ref's (a re-rack bends the pelvis
+      30-55 deg for 15-30 cm of travel; a split squat 6-18 deg for ~30 cm,
+      a squat ~40 deg for ~45 cm);
+    and judged by the tempo:
     - a stroke the tempo wants explosive ("X") takes over 1 s where ref's
       does not (a re-rack's dip takes 1.1-1.75 s a stroke, an explosive rep
       0.45-0.8 s);
@@ -172,8 +181,14 @@ def _far_unlike(det, c, ref):
       (a re-rack's dip is symmetric, a 2-0-1 rep is not; where _similar holds
       each stroke within 0.69 of ref's, only one stroke quicker and the
       other slower differ so, not a rep slowed by fatigue).
-    A module function: one more method in StrengthDetector's dict made every
-    method lookup dearer, +2,000 fuel per sample on MicroPython."""
+    (A module function: the class's methods stay few.)"""
+    if det.metric and det.nfa <= 0.03 and c[5] > 0.0 and ref[5] > 0.0:
+        # (c[4], c[5]: the size the reps are found in, and the other measure)
+        if (ref[5] if det.angular else ref[4]) >= _PROPORTION_M:
+            r = c[5] * ref[4]
+            q = ref[5] * c[4]
+            if r < _PROPORTION * q or q < _PROPORTION * r:
+                return True
     tempo = det.tempo
     if tempo is None:
         return False
@@ -268,10 +283,12 @@ class StrengthDetector:
         self.p_start = self.p_end = 0
         self.p_size = 0.0
         self.p_travel = 0.0
+        self.p_other = 0.0
         self.pending = []  # rep candidates waiting for one like them
         self.run_n = 0  # confirmed reps in the current run (set)
-        # its mean rep: start, bottom, rise, end (us from start), size; and the mean time between reps (us)
-        self.run = [0, 0, 0, 0, 0.0, 0]
+        # its mean rep: start, bottom, rise, end (us from start), size, other measure
+        # (see _far_unlike); and the mean time between reps (us)
+        self.run = [0, 0, 0, 0, 0.0, 0.0, 0]
         self.last_rep_end = 0
         self._restart()
 
@@ -735,7 +752,7 @@ class StrengthDetector:
             for k in range(n):
                 j = i0 + k
                 wx[k] = -tha[j if j < _RING else j - _RING]  # flexion lowers the hip: down
-        self._strokes(n, t0)
+        self._strokes(i0, n, t0)
 
     def _signed_tilt(self, i0, n):
         """wx[0:n]: the tilt, down negative (flexion lowers the hip), signed in
@@ -968,7 +985,7 @@ class StrengthDetector:
         for k in range(n):
             wx[k] = wv[k]
 
-    def _strokes(self, n, t0):
+    def _strokes(self, i0, n, t0):
         """Turning points of wx[0:n] (hysteresis d_min), each run between them a stroke."""
         wx = self.wx
         hys = self.d_min
@@ -1011,6 +1028,11 @@ class StrengthDetector:
         prev_end = None
         both = self.angular and self.metric  # found in the tilt, travel in wv
         wv = self.wv
+        # Where the reps are found in the travel, a stroke's tilt too (its
+        # range, read at some 16 of its blocks): a re-rack bends the pelvis,
+        # a split squat barely (see _far_unlike).
+        tilt_too = self.metric and not self.angular
+        tha = self.rb_th
         for s in range(len(pts) - 1):
             a, b = pts[s], pts[s + 1]
             l0, l1 = wx[a], wx[b]
@@ -1041,6 +1063,16 @@ class StrengthDetector:
                     elif wv[k] > hi:
                         hi = wv[k]
                 strokes.append([sd, start, end, size, hi - lo])
+            elif tilt_too:
+                lo = 1e9
+                hi = -1e9
+                for k in range(i0 + a, i0 + b + 1, (b - a) // 16 + 1):
+                    e = tha[k if k < _RING else k - _RING]
+                    if e < lo:
+                        lo = e
+                    if e > hi:
+                        hi = e
+                strokes.append([sd, start, end, size, hi - lo])
             else:
                 strokes.append([sd, start, end, size])  # (4 items: one heap block)
             prev_end = end
@@ -1059,7 +1091,8 @@ class StrengthDetector:
             prev_end = s[2]
         for s in strokes:
             if s[0]:
-                self._stroke(s[0], s[1], s[2], s[3], s[4] if both else s[3])
+                # (the travel, and the other measure: see _far_unlike)
+                self._stroke(s[0], s[1], s[2], s[3], s[4] if both else s[3], s[4] if both or tilt_too else 0.0)
             else:
                 self.has_p = False
 
@@ -1098,7 +1131,7 @@ class StrengthDetector:
 
     # --- strokes into reps ------------------------------------------------
 
-    def _stroke(self, d, start, end, size, travel):
+    def _stroke(self, d, start, end, size, travel, other):
         dur = end - start
         if dur < _MIN_STROKE_US or dur > _MAX_STROKE_US or size < self.d_min:
             self.has_p = False
@@ -1110,17 +1143,19 @@ class StrengthDetector:
                 if self.lead == 0:
                     self.lead = self.p_d
                 self.has_p = False
-                self._candidate(self.p_start, self.p_end, start, end, self.p_size, size, self.p_travel, travel)
+                self._candidate(self.p_start, self.p_end, start, end, self.p_size, size, self.p_travel, travel,
+                                (self.p_other + other) * 0.5)
                 return
         if self.lead == 0 or d == self.lead:
             self.has_p = True
             self.p_d = d
             self.p_start, self.p_end, self.p_size = start, end, size
             self.p_travel = travel
+            self.p_other = other
         else:
             self.has_p = False
 
-    def _candidate(self, start, bottom, rise, end, s1, s2, m1, m2):
+    def _candidate(self, start, bottom, rise, end, s1, s2, m1, m2, other):
         """A rep-shaped pair of strokes: emit it when it fits the set.
 
         A set is a run of reps alike in size and in the time of each phase.
@@ -1129,16 +1164,17 @@ class StrengthDetector:
         once it has, a candidate unlike it (a re-rack, a pick-up, a foot set
         down and lifted between step-ups) is not a rep.
         """
-        c = (start, bottom, rise, end, (s1 + s2) * 0.5, m1, m2)
+        c = (start, bottom, rise, end, (s1 + s2) * 0.5, other, m1, m2)
         # (a rep the strokes did not show, a 4-2-2 lowering at high noise, must
         # not end the set: the gap allows one more of the set's reps)
         if self.run_n and start - self.last_rep_end > _SET_GAP_US + self.run[3]:
             self.run_n = 0  # a new set
         if self.run_n:
             # (a dip after the set, further from it than its reps are from
-            # each other, is not a rep when the tempo tells it apart)
+            # each other, is not a rep when the tempo or its proportion of
+            # tilt to travel tells it apart)
             if self._similar(c, self.run, 1.0) and not (
-                    start - self.last_rep_end > self.run[5] + _LEAD_IN_US and _far_unlike(self, c, self.run)):
+                    start - self.last_rep_end > self.run[6] + _LEAD_IN_US and _far_unlike(self, c, self.run)):
                 self._accept(c)
             return
         pend = self.pending
@@ -1164,7 +1200,7 @@ class StrengthDetector:
                 if g[0] - f[3] > _SET_GAP_US or not self._similar(g, f, k):
                     continue
                 ref = (0, (f[1] - f[0] + g[1] - g[0]) // 2, (f[2] - f[0] + g[2] - g[0]) // 2,
-                       (f[3] - f[0] + g[3] - g[0]) // 2, (f[4] + g[4]) * 0.5)
+                       (f[3] - f[0] + g[3] - g[0]) // 2, (f[4] + g[4]) * 0.5, (f[5] + g[5]) * 0.5)
                 t = -1
                 for m in (range(n - 1, -1, -1) if j == n else (n,)):
                     if m == i or m == j:
@@ -1237,7 +1273,7 @@ class StrengthDetector:
         return -_PAUSE_SLACK_US - (ref[2] - ref[1]) // 3 <= dp <= _PAUSE_SLACK_US + (ref[2] - ref[1]) // 3
 
     def _accept(self, c):
-        start, bottom, rise, end, size, m1, m2 = c
+        start, bottom, rise, end, size, other, m1, m2 = c
         # The run's mean rep (times from its start), for _similar.
         n = self.run_n + 1 if self.run_n < 8 else 8
         r = self.run
@@ -1247,13 +1283,15 @@ class StrengthDetector:
             r[2] = rise - start
             r[3] = end - start
             r[4] = size
-            r[5] = 0
+            r[5] = other
+            r[6] = 0
         else:
-            r[5] += (start - self.last_rep_end - r[5]) // (n - 1)
+            r[6] += (start - self.last_rep_end - r[6]) // (n - 1)
             r[1] += (bottom - start - r[1]) // n
             r[2] += (rise - start - r[2]) // n
             r[3] += (end - start - r[3]) // n
             r[4] += (size - r[4]) / n
+            r[5] += (other - r[5]) / n
         self.run_n = n
         self.last_rep_end = end
         if rise < bottom:
