@@ -92,6 +92,10 @@ _PAUSE_SLACK_US = const(350000)  # ... and the pause within this (plus a third o
 _PENDING = const(5)  # (a set's three, and the other foot's lifts between step-ups)
 _LEAD_IN_US = const(500000)  # a set's first rep, left pending, is this much further from the first pair at most
 _X_SLOW_US = const(1000000)  # an explosive stroke takes no longer (tempo.EXPLOSIVE_MAX_MS)
+_STILL_SEARCH_US = const(400000)  # a still top (see _drift_at_stills) lies this near the top ...
+_STILL_HALF_US = const(100000)  # ... its velocity flat over twice this ...
+_STILL_FLAT = 0.03  # ... within this (m/s) ...
+_STILL_NEAR = 0.06  # ... and the first pass's velocity there under this (m/s)
 _PROPORTION = 0.65  # a far candidate's tilt to travel: within this ratio of the set's (see _far_unlike) ...
 _PROPORTION_M = 0.2  # ... where the set's travel is this long (m) or longer
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
@@ -899,19 +903,22 @@ class StrengthDetector:
                     v_prev = v
                     out[k] = x
         else:
-            self._detrend(n)
+            self._detrend(n, end)
             if out is not wx:
                 for k in range(n):
                     out[k] = wx[k]
 
-    def _detrend(self, n):
+    def _detrend(self, n, end):
         """Reps without a rest between them (or a segment longer than the ring):
         the velocity less its mean over a window around it, which is zero over
         whole reps (back where they started) and takes the drift away whatever
         its shape. The window is one rep's time (over a shorter one a slow
         rep loses its middle): the tempo's first (self.detrend_us), then the
-        reps' own cycle measured between the tops that pass shows. wx holds
-        the velocity on entry, the displacement on return."""
+        reps' own cycle measured between the tops that pass shows. Where the
+        athlete stands still at two of those tops or more, the drift is
+        measured there instead (see _drift_at_stills): a window's mean bends
+        the first and last reps, whose window runs past the reps. wx holds the
+        velocity on entry, the displacement on return."""
         wx = self.wx
         wv = self.wv
         wt = self.wt
@@ -928,6 +935,8 @@ class StrengthDetector:
         t_top = 0
         tops = 0
         t_first = t_last = 0
+        k_top = 0
+        tops_k = []  # the tops' blocks
         for measure in (True, False):
             # First the tops of the detrended displacement x (with hysteresis, as
             # in _strokes) measure the reps' cycle; then the window is applied.
@@ -950,9 +959,11 @@ class StrengthDetector:
                     if x > top:
                         top = x
                         t_top = t
+                        k_top = k
                     elif top - x >= hys:
                         if d > 0:
                             tops += 1
+                            tops_k.append(k_top)
                             if tops == 1:
                                 t_first = t_top
                             t_last = t_top
@@ -964,7 +975,8 @@ class StrengthDetector:
                     d = 1
                     top = x
                     t_top = t
-            if not measure:
+                    k_top = k
+            if not measure or self._drift_at_stills(n, end, tops_k, half):
                 break
             # The reps' own cycle, where three tops or more measure one: a
             # window 30 % off it becomes the cycle (slower reps than the
@@ -984,6 +996,83 @@ class StrengthDetector:
             wv[k] = x
         for k in range(n):
             wx[k] = wv[k]
+
+    def _drift_at_stills(self, n, end, tops_k, half):
+        """Zero-velocity updates for _detrend: True when wx (the velocity, as
+        integrated) has had its drift taken off, the line through its value
+        at the segment's start (rest), at each top where the athlete stands
+        still (the reps' pause at the top, 0.25 s or more) and, where a rest
+        closed the segment, at its end. A top is still where, within
+        _STILL_SEARCH_US of the first pass's top, the velocity keeps within
+        _STILL_FLAT for 2 x _STILL_HALF_US (the flattest such spell) and the
+        first pass's windowed velocity there is under _STILL_NEAR (a slow
+        stroke's middle is flat too, but not still). False, wx untouched,
+        where fewer than two tops are still."""
+        wx = self.wx
+        wt = self.wt
+        wv = self.wv  # (the plain displacement: the first pass's window means)
+        knots = [0, 0.0]  # block, drift there; ...
+        for kt in tops_k:
+            # the flattest spell near the top
+            t = wt[kt]
+            flat = 1e9
+            k = kt
+            while k > 0 and wt[k] > t - _STILL_SEARCH_US:
+                k -= 1
+            while k < n and wt[k] < t + _STILL_SEARCH_US:
+                tc = wt[k]
+                lo = hi = k
+                while lo > 0 and wt[lo] > tc - _STILL_HALF_US:
+                    lo -= 1
+                while hi < n - 1 and wt[hi] < tc + _STILL_HALF_US:
+                    hi += 1
+                v_lo = v_hi = wx[lo]
+                for j in range(lo + 1, hi + 1):
+                    if wx[j] < v_lo:
+                        v_lo = wx[j]
+                    elif wx[j] > v_hi:
+                        v_hi = wx[j]
+                if v_hi - v_lo < flat:
+                    flat = v_hi - v_lo
+                    kc, k0, k1 = k, lo, hi
+                k += 1
+            if flat >= _STILL_FLAT:
+                continue
+            tc = wt[kc]
+            lo = hi = kc
+            while lo > 0 and wt[lo] > tc - half:
+                lo -= 1
+            while hi < n - 1 and wt[hi] < tc + half:
+                hi += 1
+            dt = (wt[hi] - wt[lo]) * 1e-6
+            v = wx[kc] - ((wv[hi] - wv[lo]) / dt if dt > 0.0 else 0.0)
+            if -_STILL_NEAR < v < _STILL_NEAR:
+                v = 0.0
+                for j in range(k0, k1 + 1):
+                    v += wx[j]
+                knots.append(kc)
+                knots.append(v / (k1 - k0 + 1))
+        if len(knots) < 6:
+            return False
+        if end == _END_REST:
+            knots.append(n - 1)
+            knots.append(wx[n - 1])
+        # the drift, straight between the knots and level after the last
+        k0 = 0
+        v0 = 0.0
+        for i in range(2, len(knots), 2):
+            k1 = knots[i]
+            v1 = knots[i + 1]
+            if k1 > k0:
+                t = wt[k0]
+                s = (v1 - v0) / (wt[k1] - t)
+                for k in range(k0, k1):
+                    wx[k] -= v0 + s * (wt[k] - t)
+                k0 = k1
+                v0 = v1
+        for k in range(k0, n):
+            wx[k] -= v0
+        return True
 
     def _strokes(self, i0, n, t0):
         """Turning points of wx[0:n] (hysteresis d_min), each run between them a stroke."""
