@@ -171,7 +171,8 @@ def _far_unlike(det, c, ref):
     """True when c, far from the set (see _candidate), is not one of its reps
     though alike enough to be one near it:
     - where the set's travel and tilt are both measured and the travel is
-      precise (a low noise floor, a travel of _PROPORTION_M or more: a
+      precise (a low noise floor: 0.03 m/s^2, 0.06 for a lift found in the
+      tilt, whose travel is a squat's; a travel of _PROPORTION_M or more: a
       squat's, not a single-leg deadlift's few cm), another proportion of
       the two: outside _PROPORTION of ref's (a re-rack bends the pelvis
       30-55 deg for 15-30 cm of travel; a split squat 6-18 deg for ~30 cm,
@@ -186,7 +187,7 @@ def _far_unlike(det, c, ref):
       each stroke within 0.69 of ref's, only one stroke quicker and the
       other slower differ so, not a rep slowed by fatigue).
     (A module function: the class's methods stay few.)"""
-    if det.metric and det.nfa <= 0.03 and c[5] > 0.0 and ref[5] > 0.0:
+    if det.metric and det.nfa <= (0.06 if det.angular else 0.03) and c[5] > 0.0 and ref[5] > 0.0:
         # (c[4], c[5]: the size the reps are found in, and the other measure)
         if (ref[5] if det.angular else ref[4]) >= _PROPORTION_M:
             r = c[5] * ref[4]
