@@ -210,6 +210,30 @@ def _far_unlike(det, c, ref):
     return r < 0.6 * q or q < 0.6 * r
 
 
+def _spread(x, a, b):
+    """max - min of x[a..b]."""
+    lo = hi = x[a]
+    for k in range(a + 1, b + 1):
+        v = x[k]
+        if v < lo:
+            lo = v
+        elif v > hi:
+            hi = v
+    return hi - lo
+
+
+def _around(wt, k, n, half):
+    """(lo, hi): the blocks of wt[0:n] at half (us) either side of block k's
+    time, or just past it, or the segment's ends."""
+    t = wt[k]
+    lo = hi = k
+    while lo > 0 and wt[lo] > t - half:
+        lo -= 1
+    while hi < n - 1 and wt[hi] < t + half:
+        hi += 1
+    return lo, hi
+
+
 class StrengthDetector:
     """Feeds on sample blocks, queues Rep events in self.out (the engine drains it)."""
 
@@ -1015,36 +1039,19 @@ class StrengthDetector:
         knots = [0, 0.0]  # block, drift there; ...
         for kt in tops_k:
             # the flattest spell near the top
-            t = wt[kt]
             flat = 1e9
-            k = kt
-            while k > 0 and wt[k] > t - _STILL_SEARCH_US:
-                k -= 1
-            while k < n and wt[k] < t + _STILL_SEARCH_US:
-                tc = wt[k]
-                lo = hi = k
-                while lo > 0 and wt[lo] > tc - _STILL_HALF_US:
-                    lo -= 1
-                while hi < n - 1 and wt[hi] < tc + _STILL_HALF_US:
-                    hi += 1
-                v_lo = v_hi = wx[lo]
-                for j in range(lo + 1, hi + 1):
-                    if wx[j] < v_lo:
-                        v_lo = wx[j]
-                    elif wx[j] > v_hi:
-                        v_hi = wx[j]
-                if v_hi - v_lo < flat:
-                    flat = v_hi - v_lo
+            first, last = _around(wt, kt, n, _STILL_SEARCH_US)
+            for k in range(first, last + 1):
+                if wt[k] >= wt[kt] + _STILL_SEARCH_US:
+                    break
+                lo, hi = _around(wt, k, n, _STILL_HALF_US)
+                v = _spread(wx, lo, hi)
+                if v < flat:
+                    flat = v
                     kc, k0, k1 = k, lo, hi
-                k += 1
             if flat >= _STILL_FLAT:
                 continue
-            tc = wt[kc]
-            lo = hi = kc
-            while lo > 0 and wt[lo] > tc - half:
-                lo -= 1
-            while hi < n - 1 and wt[hi] < tc + half:
-                hi += 1
+            lo, hi = _around(wt, kc, n, half)
             dt = (wt[hi] - wt[lo]) * 1e-6
             v = wx[kc] - ((wv[hi] - wv[lo]) / dt if dt > 0.0 else 0.0)
             if -_STILL_NEAR < v < _STILL_NEAR:
@@ -1146,13 +1153,7 @@ class StrengthDetector:
             if both:
                 # (m) the travel's own range over the stroke: its turning points
                 # need not fall on the tilt's
-                lo = hi = wv[a]
-                for k in range(a + 1, b + 1):
-                    if wv[k] < lo:
-                        lo = wv[k]
-                    elif wv[k] > hi:
-                        hi = wv[k]
-                strokes.append([sd, start, end, size, hi - lo])
+                strokes.append([sd, start, end, size, _spread(wv, a, b)])
             elif tilt_too:
                 lo = 1e9
                 hi = -1e9
