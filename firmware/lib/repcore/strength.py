@@ -330,6 +330,7 @@ class StrengthDetector:
         self.seg_nb0 = 0  # blocks written before the open segment's first
         self.quiet_nb0 = 0  # blocks written when the rest that closed the last segment began
         self.seg_t0 = 0
+        self.from_rest = True  # the open segment began at rest (not where a full ring closed the last)
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
@@ -696,6 +697,7 @@ class StrengthDetector:
         self.seg_nb0 = nb - n  # blocks written before the segment's first
         self.seg_t0 = t - back
         self.in_seg = True
+        self.from_rest = True
         # The velocity gained before the motion was seen (a slow start is quiet).
         vs = 0.0
         if not self.angular:
@@ -727,8 +729,9 @@ class StrengthDetector:
         self.quiet_nb0 = nb - ((self.rest_us * n) // (t - t0) if t > t0 else 1)
         self._analyse(i0, n, t0, end)
         if end == _END_NONE:
-            # keep going: the next segment starts here
+            # keep going: the next segment starts here, in motion
             self.in_seg = True
+            self.from_rest = False
             self.seg_nb0 = nb - 1
             self.seg_t0 = t
 
@@ -1025,7 +1028,8 @@ class StrengthDetector:
     def _drift_at_stills(self, n, end, tops_k, half):
         """Zero-velocity updates for _detrend: True when wx (the velocity, as
         integrated) has had its drift taken off, the line through its value
-        at the segment's start (rest), at each top where the athlete stands
+        at the segment's start (where it began at rest: not where a full ring
+        closed the one before), at each top where the athlete stands
         still (the reps' pause at the top, 0.25 s or more) and, where a rest
         closed the segment, at its end. A top is still where, within
         _STILL_SEARCH_US of the first pass's top, the velocity keeps within
@@ -1062,6 +1066,8 @@ class StrengthDetector:
                 knots.append(v / (k1 - k0 + 1))
         if len(knots) < 6:
             return False
+        if not self.from_rest:
+            knots[1] = knots[3]  # (no rest at the start: level before the first still top)
         if end == _END_REST:
             knots.append(n - 1)
             knots.append(wx[n - 1])
