@@ -447,7 +447,7 @@ def test_a_dip_far_from_the_set_off_its_tempo_is_not_a_rep(kind, mount, noise, o
 ])
 def test_a_dip_far_from_the_set_that_bends_unlike_its_reps_is_not_a_rep(kind, mount, noise, odr, tempo, reps,
                                                                         seed):
-    # (benchmarks/accuracy.py's sets 2:13, 8:14, 8:132 and 8:180) A re-rack
+    # (benchmarks/accuracy.py's sets 2:13, 8:14, 8:132, 8:180, 2:62) A re-rack
     # bends the pelvis 30-55 deg for 15-30 cm of travel. Against a 1-0-1 its
     # rhythm is the reps' and its size can be too; its proportion of tilt to
     # travel is not: a split squat's pelvis turns 6-18 deg for ~30 cm, a
@@ -527,7 +527,7 @@ def test_reps_without_a_rest_between_them_are_detrended_over_their_own_cycle(kin
     ("squat", "implement", "low", 208.0, "2-0-1-0", 8, 9017),
     ("split_squat", "waist", "low", 208.0, "2-0-1-0", 8, 9025),
     ("split_squat", "implement", "medium", 52.0, "2-0-1-0", 8, 9042),
-    ("step_up", "implement", "low", 208.0, "2-0-1-0", 8, 9065),  # up first: its still top is on the floor
+    ("step_up", "implement", "low", 208.0, "2-0-1-0", 8, 9065),  # a lift that starts upward
     ("sldl", "implement", "medium", 104.0, "3-0-2-0", 8, 9092),
 ])
 def test_reps_without_a_rest_have_their_drift_measured_where_the_athlete_stands(kind, mount, noise, odr, tempo,
@@ -538,6 +538,29 @@ def test_reps_without_a_rest_have_their_drift_measured_where_the_athlete_stands(
     # at the segment's ends) instead of a window's mean, which bends the
     # first and last reps: these counted 6 or 7 of 8.
     assert _generated_count(kind, mount, noise, odr, tempo, reps, seed) == reps
+
+
+@pytest.mark.parametrize("kind,mount,odr,seed", [
+    ("squat", "implement", 52.0, 6004),
+    ("split_squat", "implement", 52.0, 6012),
+])
+def test_reps_without_a_rest_in_a_stream_that_begins_mid_rep(kind, mount, odr, seed):
+    # The board's set can start with the athlete already lowering (the
+    # virtual board replays a real set from its second second): no rest
+    # before it, the velocity not zero where the segment begins, 1 g never
+    # learned at rest. The drift at the still tops is then carried on
+    # straight to the start, not pinned to zero there. 8 touch-and-go reps
+    # cut in the first one's lowering: the 7 whole ones are counted (5 or 6,
+    # and 4 or 5, before).
+    from repclip import tracegen
+    from repclip.replay import run_engine
+    meta, samples, labels = tracegen.generate(kind, mount=mount, noise="low", odr_hz=odr, tempo="3-0-2-0", reps=8,
+                                              seed=seed)
+    first = labels["reps"][0]
+    cut = first["start_us"] + (first["bottom_us"] - first["start_us"]) // 2
+    got, _ = run_engine([s for s in samples if s[0] >= cut], "strength", mount, "3-0-2-0",
+                        exercise=meta["exercise"])
+    assert len(got) == 7, [(r.start_us, r.end_us) for r in got]
 
 
 def test_the_first_and_last_of_reps_without_a_rest_keep_their_boundaries():

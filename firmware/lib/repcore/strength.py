@@ -330,7 +330,7 @@ class StrengthDetector:
         self.seg_nb0 = 0  # blocks written before the open segment's first
         self.quiet_nb0 = 0  # blocks written when the rest that closed the last segment began
         self.seg_t0 = 0
-        self.from_rest = True  # the open segment began at rest (not where a full ring closed the last)
+        self.from_rest = False  # the open segment began at rest (see _open, _drift_at_stills)
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
@@ -697,7 +697,7 @@ class StrengthDetector:
         self.seg_nb0 = nb - n  # blocks written before the segment's first
         self.seg_t0 = t - back
         self.in_seg = True
-        self.from_rest = True
+        self.from_rest = n < nb  # (not where the stream itself began: a set started mid-rep)
         # The velocity gained before the motion was seen (a slow start is quiet).
         vs = 0.0
         if not self.angular:
@@ -1028,10 +1028,13 @@ class StrengthDetector:
     def _drift_at_stills(self, n, end, tops_k, half):
         """Zero-velocity updates for _detrend: True when wx (the velocity, as
         integrated) has had its drift taken off, the line through its value
-        at the segment's start (where it began at rest: not where a full ring
-        closed the one before), at each top where the athlete stands
-        still (the reps' pause at the top, 0.25 s or more) and, where a rest
-        closed the segment, at its end. A top is still where, within
+        at the segment's start where that was rest (0: the integral starts
+        there), at each top where the athlete stands still (the reps' pause
+        at the top, 0.25 s or more) and, where a rest closed the segment, at
+        its end; carried on straight past the first and the last (a segment
+        may begin in motion: a set started mid-rep, a full ring closing the
+        one before; the stream may stop in motion). A top is still where,
+        within
         _STILL_SEARCH_US of the first pass's top, the velocity keeps within
         _STILL_FLAT for 2 x _STILL_HALF_US (the flattest such spell) and the
         first pass's windowed velocity there is under _STILL_NEAR (a slow
@@ -1040,7 +1043,7 @@ class StrengthDetector:
         wx = self.wx
         wt = self.wt
         wv = self.wv  # (the plain displacement: the first pass's window means)
-        knots = [0, 0.0]  # block, drift there; ...
+        knots = [0, 0.0] if self.from_rest else []  # block, drift there; ...
         for kt in tops_k:
             # the flattest spell near the top
             flat = 1e9
@@ -1062,30 +1065,24 @@ class StrengthDetector:
                 v = 0.0
                 for j in range(k0, k1 + 1):
                     v += wx[j]
-                knots.append(kc)
-                knots.append(v / (k1 - k0 + 1))
-        if len(knots) < 6:
+                if not knots or kc > knots[-2]:
+                    knots.append(kc)
+                    knots.append(v / (k1 - k0 + 1))
+        if len(knots) < (6 if self.from_rest else 4):
             return False
-        if not self.from_rest:
-            knots[1] = knots[3]  # (no rest at the start: level before the first still top)
-        if end == _END_REST:
+        if end == _END_REST and n - 1 > knots[-2]:
             knots.append(n - 1)
             knots.append(wx[n - 1])
-        # the drift, straight between the knots and level after the last
-        k0 = 0
-        v0 = 0.0
-        for i in range(2, len(knots), 2):
-            k1 = knots[i]
-            v1 = knots[i + 1]
-            if k1 > k0:
-                t = wt[k0]
-                s = (v1 - v0) / (wt[k1] - t)
-                for k in range(k0, k1):
-                    wx[k] -= v0 + s * (wt[k] - t)
-                k0 = k1
-                v0 = v1
-        for k in range(k0, n):
-            wx[k] -= v0
+        # the drift: straight between the knots, the first and last lines carried on
+        m = len(knots) - 4
+        i = 0
+        for k in range(n):
+            t = wt[k]
+            while i < m and t >= wt[knots[i + 2]]:
+                i += 2
+            ka = knots[i]
+            va = knots[i + 1]
+            wx[k] -= va + (knots[i + 3] - va) * (t - wt[ka]) / (wt[knots[i + 2]] - wt[ka])
         return True
 
     def _strokes(self, i0, n, t0):
