@@ -1034,12 +1034,11 @@ class StrengthDetector:
         its end; carried on straight past the first and the last (a segment
         may begin in motion: a set started mid-rep, a full ring closing the
         one before; the stream may stop in motion). A top is still where,
-        within
-        _STILL_SEARCH_US of the first pass's top, the velocity keeps within
-        _STILL_FLAT for 2 x _STILL_HALF_US (the flattest such spell) and the
-        first pass's windowed velocity there is under _STILL_NEAR (a slow
-        stroke's middle is flat too, but not still). False, wx untouched,
-        where fewer than two tops are still."""
+        within _STILL_SEARCH_US of the first pass's top, the velocity keeps
+        within _STILL_FLAT for 2 x _STILL_HALF_US (the flattest such spell)
+        and the first pass's windowed velocity there is under _STILL_NEAR (a
+        slow stroke's middle is flat too, but not still). False, wx
+        untouched, where fewer than two tops are still."""
         wx = self.wx
         wt = self.wt
         wv = self.wv  # (the plain displacement: the first pass's window means)
