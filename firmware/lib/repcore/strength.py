@@ -960,9 +960,6 @@ class StrengthDetector:
         x = 0.0
         d = 0
         top = bot = 0.0
-        t_top = 0
-        tops = 0
-        t_first = t_last = 0
         k_top = 0
         tops_k = []  # the tops' blocks
         for measure in (True, False):
@@ -986,15 +983,10 @@ class StrengthDetector:
                 if d >= 0:
                     if x > top:
                         top = x
-                        t_top = t
                         k_top = k
                     elif top - x >= hys:
                         if d > 0:
-                            tops += 1
                             tops_k.append(k_top)
-                            if tops == 1:
-                                t_first = t_top
-                            t_last = t_top
                         d = -1
                         bot = x
                 elif x < bot:
@@ -1002,7 +994,6 @@ class StrengthDetector:
                 elif x - bot >= hys:
                     d = 1
                     top = x
-                    t_top = t
                     k_top = k
             if not measure or self._drift_at_stills(n, end, tops_k, half):
                 break
@@ -1010,7 +1001,8 @@ class StrengthDetector:
             # window 30 % off it becomes the cycle (slower reps than the
             # window) or _DETREND_US (quicker: an athlete off the tempo).
             w = half * 2
-            c = (t_last - t_first) // (tops - 1) if tops >= 3 else w
+            tops = len(tops_k)
+            c = (wt[tops_k[-1]] - wt[tops_k[0]]) // (tops - 1) if tops >= 3 else w
             if 10 * c < 7 * w:
                 c = _DETREND_US
             elif 10 * c <= 13 * w:
