@@ -836,19 +836,21 @@ class StrengthDetector:
         e0 = self._rest_mean(acc, i0, n, True)
         e1 = self._rest_mean(acc, i0, n, False) if at_rest else e0
         # The sensor's error changes with the tilt: measured at the two rests
-        # when the tilt changed between them, else as learned before.
+        # when the tilt changed clearly between them, else as learned before.
+        # (Not from a smaller change: the end "rest" of a slow stroke's
+        # deceleration reads its 0.05-0.1 m/s^2: over 7.5 deg a slope that
+        # left 3 cm of a split squat's 25 cm lowering at high noise.)
         dth = th1 - th0
-        if at_rest and (dth > _TH_LOCAL_MIN or dth < -_TH_LOCAL_MIN):
+        if at_rest and (dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN):
             # this segment's own two rests say how the error changed with the tilt
             ks = (e1 - e0) / dth
             if ks > _TH_SLOPE_MAX:  # more than a sensor's errors can make: one rest was not rest
                 ks = _TH_SLOPE_MAX
             elif ks < -_TH_SLOPE_MAX:
                 ks = -_TH_SLOPE_MAX
-            if dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN:  # learned only from a clear tilt
-                m = self.k_th_n + 1 if self.k_th_n < 4 else 4
-                self.k_th += (ks - self.k_th) / m
-                self.k_th_n = m
+            m = self.k_th_n + 1 if self.k_th_n < 4 else 4
+            self.k_th += (ks - self.k_th) / m
+            self.k_th_n = m
         else:
             ks = self.k_th
         # Trapezoid integration; then what is left of the error is removed:
