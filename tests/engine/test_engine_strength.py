@@ -477,6 +477,18 @@ def test_the_tilt_error_is_not_read_off_a_small_turn(kind, mount, noise, odr, te
 
 
 @pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("kb_deadlift", "implement", "high", 52.0, "3-1-X", 8, 59),  # a 1 s pause measured 0.19 s
+    ("squat", "implement", "high", 104.0, "4-2-2", 7, 1100164),  # a 1.6 s pause measured 2.43 s
+])
+def test_a_pause_timed_off_in_noise_keeps_its_rep(kind, mount, noise, odr, tempo, reps, seed):
+    # (benchmarks/accuracy.py's sets 0:59 and 11:131) Where the travels
+    # scatter (a noise floor over 0.03 m/s^2) a stroke's ends are timed off
+    # by 0.3-0.5 s, and a rep's pause with them: the pause must be within
+    # 0.35 s and half the set's there, not a third. Each lost a rep before.
+    _assert_every_rep_found(kind, mount, noise, odr, tempo, reps, seed)
+
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
     ("kb_deadlift", "thigh", "none", 52.0, "2-1-2", 3, 200058),  # benchmarks/accuracy.py's set 2:52: 0 of 3 before
     ("kb_deadlift", "thigh", "none", 833.0, "2-1-2", 8, 100235),  # 1:232: 9, two reps 169-239 ms off
     ("kb_deadlift", "thigh", "none", 26.0, "1-0-1", 8, 100115),  # 1:112: 7
