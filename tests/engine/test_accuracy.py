@@ -100,8 +100,8 @@ def check_walk(wk):
 
 @pytest.mark.slow
 def test_strength_rep_counts(results):
-    # 99 of these 100 since 2026-12-03 (session 11). Seed 7 is tuned on: on
-    # seeds never tuned on the count is still under 99 % (docs/engine.md).
+    # 99 of these 100 since the sixth 2026-12-03 session. Seed 7 is tuned on:
+    # on seeds never tuned on the count is still under 99 % (docs/engine.md).
     check_strength_counts(_by_mode(results, "strength"))
 
 

@@ -838,9 +838,10 @@ class StrengthDetector:
         e1 = self._rest_mean(acc, i0, n, False) if at_rest else e0
         # The sensor's error changes with the tilt: measured at the two rests
         # when the tilt changed clearly between them, else as learned before.
-        # (Not from a smaller change: the end "rest" of a slow stroke's
-        # deceleration reads its 0.05-0.1 m/s^2: over 7.5 deg a slope that
-        # left 3 cm of a split squat's 25 cm lowering at high noise.)
+        # (Not from a smaller change: over a few degrees the rests' noise is
+        # the slope, and where a slow stroke's tail closed the segment its
+        # end "rest" reads the deceleration, 0.05-0.1 m/s^2: over 7.5 deg a
+        # slope that left 3 cm of a split squat's 25 cm lowering.)
         dth = th1 - th0
         if at_rest and (dth > _TH_SLOPE_MIN or dth < -_TH_SLOPE_MIN):
             # this segment's own two rests say how the error changed with the tilt
@@ -1342,7 +1343,8 @@ class StrengthDetector:
         # to the set within 0.75 too, where a re-rack's dip measures 0.6-0.65
         # of a rep; above 0.03 m/s^2 travels scatter by a third. A size read
         # from the tilt is the gyro's, alike whatever the accelerometer's noise.)
-        lim = _SIMILAR * (k if k > 1.0 or (self.nfa > 0.03 and not self.angular) else _PAIR_K)
+        scatter = self.nfa > 0.03 and not self.angular
+        lim = _SIMILAR * (k if k > 1.0 or scatter else _PAIR_K)
         if size < lim * rs or rs < lim * size:
             return False
         # (Each stroke's time too, where the tempo paces them and the times
@@ -1351,7 +1353,7 @@ class StrengthDetector:
         # the set, a dip out and back at its own pace, took 1.5-1.8x as long.)
         lim = _SIMILAR_T * k
         tempo = self.tempo
-        if (k == 1.0 and (self.nfa <= 0.03 or self.angular) and tempo is not None and tempo.eccentric_ms != _EXPLOSIVE
+        if (k == 1.0 and not scatter and tempo is not None and tempo.eccentric_ms != _EXPLOSIVE
                 and tempo.concentric_ms != _EXPLOSIVE):
             lim = _SIMILAR_T * _PAIR_K
         for a, b in ((c[1] - c[0], ref[1] - ref[0]), (c[3] - c[2], ref[3] - ref[2])):
@@ -1364,7 +1366,7 @@ class StrengthDetector:
         # is still off a pause of 0.7 s or more.)
         p = ref[2] - ref[1]
         dp = (c[2] - c[1]) - p
-        p = _PAUSE_SLACK_US + (int(p * _PAUSE_NOISY) if k == 1.0 and self.nfa > 0.03 and not self.angular else p // 3)
+        p = _PAUSE_SLACK_US + (int(p * _PAUSE_NOISY) if k == 1.0 and scatter else p // 3)
         return -p <= dp <= p
 
     def _accept(self, c):
