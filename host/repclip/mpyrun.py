@@ -345,9 +345,10 @@ def fuel_per_sample(samples, kwargs=None, spec=ENGINE, extra_modules=None, data=
     for layout in range(layouts):
         gross = (fuel(n, True, layout) - fuel(0, True, layout)) / n
         loader = (fuel(n, False, layout) - fuel(0, False, layout)) / n
-        nets.append(gross - loader)
-        if worst is None or gross - loader > worst["net"]:
-            worst = {"samples": n, "gross": gross, "loader": loader, "net": gross - loader, "layout": layout}
+        net = gross - loader
+        nets.append(net)
+        if worst is None or net > worst["net"]:
+            worst = {"samples": n, "gross": gross, "loader": loader, "net": net, "layout": layout}
     worst["nets"] = nets
     return worst
 
