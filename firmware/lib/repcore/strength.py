@@ -235,6 +235,79 @@ def _around(wt, k, n, half):
     return lo, hi
 
 
+def _flattest(wx, wt, n, kt):
+    """(spread, k, lo, hi): the 2 x _STILL_HALF_US of wx[0:n] nearest to flat
+    (max - min) within _STILL_SEARCH_US of block kt, centred on block k and
+    running over blocks lo..hi."""
+    flat = 1e9
+    kc = k0 = k1 = kt
+    first, last = _around(wt, kt, n, _STILL_SEARCH_US)
+    for k in range(first, last + 1):
+        if wt[k] >= wt[kt] + _STILL_SEARCH_US:
+            break
+        lo, hi = _around(wt, k, n, _STILL_HALF_US)
+        v = _spread(wx, lo, hi)
+        if v < flat:
+            flat = v
+            kc, k0, k1 = k, lo, hi
+    return flat, kc, k0, k1
+
+
+def _turning_points(x, n, hys):
+    """Blocks of x[0:n] where it turns by hys or more: the first extreme,
+    each turn, the last extreme; [0] where it never moves hys."""
+    pts = [0]
+    d = 0
+    cand = 0
+    lo = hi = 0  # the extremes so far: the first run starts at one, not at x[0]
+    for k in range(1, n):
+        xk = x[k]
+        if d == 0:
+            if xk - x[lo] >= hys:
+                d = 1
+                pts[0] = lo
+                cand = k
+            elif x[hi] - xk >= hys:
+                d = -1
+                pts[0] = hi
+                cand = k
+            elif xk > x[hi]:
+                hi = k
+            elif xk < x[lo]:
+                lo = k
+        elif d > 0:
+            if xk > x[cand]:
+                cand = k
+            elif x[cand] - xk >= hys:
+                pts.append(cand)
+                d = -1
+                cand = k
+        else:
+            if xk < x[cand]:
+                cand = k
+            elif xk - x[cand] >= hys:
+                pts.append(cand)
+                d = 1
+                cand = k
+    if d != 0:
+        pts.append(cand)
+    return pts
+
+
+def _sub_knots(wx, wt, n, knots):
+    """wx[0:n] less the line through the knots (block, value, block, value,
+    ...; four values or more), the first and last lines carried on."""
+    m = len(knots) - 4
+    i = 0
+    for k in range(n):
+        t = wt[k]
+        while i < m and t >= wt[knots[i + 2]]:
+            i += 2
+        ka = knots[i]
+        va = knots[i + 1]
+        wx[k] -= va + (knots[i + 3] - va) * (t - wt[ka]) / (wt[knots[i + 2]] - wt[ka])
+
+
 class StrengthDetector:
     """Feeds on sample blocks, queues Rep events in self.out (the engine drains it)."""
 
@@ -1040,17 +1113,7 @@ class StrengthDetector:
         wv = self.wv  # (the plain displacement: the first pass's window means)
         knots = [0, 0.0] if self.from_rest else []  # block, drift there; ...
         for kt in tops_k:
-            # the flattest spell near the top
-            flat = 1e9
-            first, last = _around(wt, kt, n, _STILL_SEARCH_US)
-            for k in range(first, last + 1):
-                if wt[k] >= wt[kt] + _STILL_SEARCH_US:
-                    break
-                lo, hi = _around(wt, k, n, _STILL_HALF_US)
-                v = _spread(wx, lo, hi)
-                if v < flat:
-                    flat = v
-                    kc, k0, k1 = k, lo, hi
+            flat, kc, k0, k1 = _flattest(wx, wt, n, kt)  # the flattest spell near the top
             if flat >= _STILL_FLAT:
                 continue
             lo, hi = _around(wt, kc, n, half)
@@ -1068,57 +1131,13 @@ class StrengthDetector:
         if end == _END_REST and n - 1 > knots[-2]:
             knots.append(n - 1)
             knots.append(wx[n - 1])
-        # the drift: straight between the knots, the first and last lines carried on
-        m = len(knots) - 4
-        i = 0
-        for k in range(n):
-            t = wt[k]
-            while i < m and t >= wt[knots[i + 2]]:
-                i += 2
-            ka = knots[i]
-            va = knots[i + 1]
-            wx[k] -= va + (knots[i + 3] - va) * (t - wt[ka]) / (wt[knots[i + 2]] - wt[ka])
+        _sub_knots(wx, wt, n, knots)  # the drift: straight between the knots
         return True
 
     def _strokes(self, i0, n, t0):
         """Turning points of wx[0:n] (hysteresis d_min), each run between them a stroke."""
         wx = self.wx
-        hys = self.d_min
-        pts = [0]
-        d = 0
-        cand = 0
-        lo = hi = 0  # the extremes so far: the first stroke starts at one, not at wx[0]
-        for k in range(1, n):
-            xk = wx[k]
-            if d == 0:
-                if xk - wx[lo] >= hys:
-                    d = 1
-                    pts[0] = lo
-                    cand = k
-                elif wx[hi] - xk >= hys:
-                    d = -1
-                    pts[0] = hi
-                    cand = k
-                elif xk > wx[hi]:
-                    hi = k
-                elif xk < wx[lo]:
-                    lo = k
-            elif d > 0:
-                if xk > wx[cand]:
-                    cand = k
-                elif wx[cand] - xk >= hys:
-                    pts.append(cand)
-                    d = -1
-                    cand = k
-            else:
-                if xk < wx[cand]:
-                    cand = k
-                elif xk - wx[cand] >= hys:
-                    pts.append(cand)
-                    d = 1
-                    cand = k
-        if d != 0:
-            pts.append(cand)
+        pts = _turning_points(wx, n, self.d_min)
         strokes = []
         prev_end = None
         both = self.angular and self.metric  # found in the tilt, travel in wv
