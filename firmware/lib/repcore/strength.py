@@ -18,7 +18,8 @@ do:
       ends at rest. The part of the sensor's bias and scale error that
       changes with the tilt is measured at the two rests and removed in
       proportion to the tilt; what is left is constant and cancels when the
-      velocity is made zero at the end rest.
+      velocity is made zero at the end rest, and at any pause inside the
+      segment (a held bottom also measures the tilt's part: _zero_at_pauses).
   thigh, and the waist for lifts that tilt the pelvis a long way (squats,
       deadlifts: tilts_at_waist): the tilt itself (no integration, no
       drift); at the waist the travel is still integrated for the range and
@@ -97,6 +98,12 @@ _STILL_SEARCH_US = const(400000)  # a still top (see _drift_at_stills) lies this
 _STILL_HALF_US = const(100000)  # ... its velocity flat over twice this ...
 _STILL_FLAT = 0.03  # ... within this (m/s) ...
 _STILL_NEAR = 0.06  # ... and the first pass's velocity there under this (m/s)
+_PAUSE_NEAR = 0.3  # a pause inside a segment (see _zero_at_pauses): its velocity under this share of the peak ...
+_PAUSE_LEVEL_US = const(400000)  # ... its error level read over this either side of it where ...
+_PAUSE_STRAIGHT = 0.008  # ... the velocity keeps within this of a straight line (m/s) ...
+_PAUSE_ERR_MAX = 0.3  # ... whose slope, the error, is under this (m/s^2) ...
+_PAUSE_HOLD_DEG = const(1)  # ... and the tilt holds within this
+_PAUSE_TILT_DEG = const(6)  # a tilt this far off the start's gives the error's slope
 _PROPORTION = 0.65  # a far candidate's tilt to travel: within this ratio of the set's (see _far_unlike) ...
 _PROPORTION_M = 0.2  # ... where the set's travel is this long (m) or longer
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
@@ -298,14 +305,17 @@ def _sub_knots(wx, wt, n, knots):
     """wx[0:n] less the line through the knots (block, value, block, value,
     ...; four values or more), the first and last lines carried on."""
     m = len(knots) - 4
-    i = 0
+    i = -2
+    kb = 0  # the block where the next line starts
     for k in range(n):
-        t = wt[k]
-        while i < m and t >= wt[knots[i + 2]]:
-            i += 2
-        ka = knots[i]
-        va = knots[i + 1]
-        wx[k] -= va + (knots[i + 3] - va) * (t - wt[ka]) / (wt[knots[i + 2]] - wt[ka])
+        if k >= kb and i < m:
+            while i < m and k >= kb:
+                i += 2
+                kb = knots[i + 2]
+            ta = wt[knots[i]]
+            va = knots[i + 1]
+            sl = (knots[i + 3] - va) / (wt[kb] - ta)
+        wx[k] -= va + sl * (wt[k] - ta)
 
 
 class StrengthDetector:
@@ -969,15 +979,7 @@ class StrengthDetector:
                 wx[k] = v  # velocity for now
                 out[k] = vt  # (out is wv here: free until the travel goes in)
         else:
-            for k in range(n):  # (the same, without the fit's sums: the board pays per operation)
-                j = i0 + k
-                if j >= _RING:
-                    j -= _RING
-                a = acc[j] - e0 - ks * (tha[j] - th0)
-                if k:
-                    v += (a + a_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-                a_prev = a
-                wx[k] = v
+            v = self._velocity(i0, n, e0, th0, ks)  # (the same, without the fit's sums: the board pays per operation)
         if end != _END_NONE and span < _LONG_SEG_S:
             c = v / span if span > 0.0 else 0.0
             dk = 0.0
@@ -1001,17 +1003,160 @@ class StrengthDetector:
                     v_prev = v
                     out[k] = x
             else:
+                # (where the reps are found in the travel, it goes into wv first:
+                # the pauses are looked for in it with the velocity still in wx)
+                travel = self.wv if out is wx else out
                 for k in range(n):
                     v = wx[k] - c * wt[k] * 1e-6
                     if k:
                         x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
                     v_prev = v
-                    out[k] = x
+                    travel[k] = x
+                if travel is not out:
+                    self._zero_at_pauses(i0, n, c, e0, th0, e1, th1, at_rest)
+                    # the travel into wx: the two work arrays trade places (no copy)
+                    self.wx, self.wv = travel, wx
         else:
             self._detrend(n, end)
             if out is not wx:
                 for k in range(n):
                     out[k] = wx[k]
+
+    def _velocity(self, i0, n, e0, th0, ks):
+        """wx[0:n]: the vertical velocity integrated from 0 at the segment's
+        start, the error taken as e0 at tilt th0 and ks per degree off it; its
+        last value returned."""
+        wx = self.wx
+        wt = self.wt
+        acc = self.rb_a
+        tha = self.rb_th
+        v = 0.0
+        a_prev = 0.0
+        for k in range(n):
+            j = i0 + k
+            if j >= _RING:
+                j -= _RING
+            a = acc[j] - e0 - ks * (tha[j] - th0)
+            if k:
+                v += (a + a_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+            a_prev = a
+            wx[k] = v
+        return v
+
+    def _zero_at_pauses(self, i0, n, c, e0, th0, e1, th1, at_rest):
+        """Zero-velocity updates inside a segment: wv holds the travel with the
+        drift taken off as a straight line (c, m/s^2), wx the velocity as
+        integrated; where pauses are found, wx gets the drift taken off as
+        the line through 0 at the start, the velocity at each pause and at
+        the end, and wv the travel from it. A pause is the flattest spell
+        (see _flattest) near a turn of the travel where the velocity is under
+        _PAUSE_NEAR of the strokes' peak (a minimum-jerk stroke's peak is
+        1.875x its mean speed): a slow stroke's middle is as flat, but fast.
+        (A turn without a pause is flat for a moment too, and still there.)
+        (A 2 s pause at the bottom of a 4-2-2 squat did not close the
+        segment, its velocity reading 0.26 m/s of drift, and the rep measured
+        0.85 m down, 0.6 up.) Where the tilt at the pauses held still (the
+        tilt within _PAUSE_HOLD_DEG, the velocity within _PAUSE_STRAIGHT of a
+        straight line for 2 x _PAUSE_LEVEL_US: a touch-and-go turn, two
+        minimum-jerk strokes meeting without acceleration, is that straight
+        for 0.4 s and reads their acceleration) or at the end rest is
+        _PAUSE_TILT_DEG or more off the start's, the sensor's error there
+        against the start's gives its slope with the tilt: the bottom of a
+        squat, held for seconds, is the best measure of it there is (the
+        rests before and after are both standing)."""
+        wx = self.wx
+        wt = self.wt
+        wv = self.wv
+        pts = _turning_points(wv, n, self.d_min)
+        if len(pts) < 3:
+            return
+        fast = 0.0
+        for q in range(1, len(pts)):
+            a = pts[q - 1]
+            b = pts[q]
+            v = (wv[b] - wv[a]) / (wt[b] - wt[a])
+            if v > fast:
+                fast = v
+            elif -v > fast:
+                fast = -v
+        near = _PAUSE_NEAR * 1.875e6 * fast  # (m/s: wt is in us)
+        knots = [0, 0.0]  # block, velocity there; ...
+        spells = []  # each pause's first and last block
+        for kt in pts[1:-1]:
+            flat, kc, k0, k1 = _flattest(wx, wt, n, kt)
+            v = wx[kc] - c * wt[kc] * 1e-6
+            if flat < _STILL_FLAT and -near < v < near and kc > knots[-2]:
+                knots.append(kc)
+                knots.append(0.0)
+                spells.append(k0)
+                spells.append(k1)
+        if not spells:
+            return
+        # The error's slope with the tilt, fitted through the start rest's level.
+        sxy = sxx = big = 0.0
+        if at_rest:
+            sxy = (e1 - e0) * (th1 - th0)
+            sxx = (th1 - th0) * (th1 - th0)
+            big = th1 - th0 if th1 > th0 else th0 - th1
+        acc = self.rb_a
+        tha = self.rb_th
+        for q in range(0, len(spells), 2):
+            lo, hi = _around(wt, (spells[q] + spells[q + 1]) // 2, n, _PAUSE_LEVEL_US)
+            # still: the velocity straight (a constant error) and the tilt held
+            ta = wt[lo]
+            sl = (wx[hi] - wx[lo]) / ((wt[hi] - ta) * 1e-6)
+            if sl > _PAUSE_ERR_MAX or sl < -_PAUSE_ERR_MAX:
+                continue
+            sa = st = 0.0
+            tlo = thi = tha[(i0 + lo) % _RING]
+            for k in range(lo, hi + 1):
+                e = wx[k] - wx[lo] - sl * (wt[k] - ta) * 1e-6
+                if e > _PAUSE_STRAIGHT or e < -_PAUSE_STRAIGHT:
+                    break
+                j = i0 + k
+                if j >= _RING:
+                    j -= _RING
+                e = tha[j]
+                if e < tlo:
+                    tlo = e
+                elif e > thi:
+                    thi = e
+                sa += acc[j]
+                st += e
+            else:
+                if thi - tlo < _PAUSE_HOLD_DEG:
+                    m = hi - lo + 1
+                    e = st / m - th0
+                    sxy += (sa / m - e0) * e
+                    sxx += e * e
+                    if e > big:
+                        big = e
+                    elif -e > big:
+                        big = -e
+        if big >= _PAUSE_TILT_DEG:
+            ks = sxy / sxx
+            if ks > _TH_SLOPE_MAX:
+                ks = _TH_SLOPE_MAX
+            elif ks < -_TH_SLOPE_MAX:
+                ks = -_TH_SLOPE_MAX
+            self._velocity(i0, n, e0, th0, ks)
+        # each pause's velocity: the mean over its spell
+        for q in range(0, len(spells), 2):
+            v = 0.0
+            for k in range(spells[q], spells[q + 1] + 1):
+                v += wx[k]
+            knots[q + 3] = v / (spells[q + 1] - spells[q] + 1)
+        knots.append(n - 1)
+        knots.append(wx[n - 1])
+        _sub_knots(wx, wt, n, knots)
+        x = 0.0
+        v_prev = 0.0
+        for k in range(n):
+            v = wx[k]
+            if k:
+                x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+            v_prev = v
+            wv[k] = x
 
     def _detrend(self, n, end):
         """Reps without a rest between them (or a segment longer than the ring):
