@@ -60,6 +60,7 @@ _END_NONE = const(0)  # how a segment ended (see _analyse)
 _END_GAP = const(1)
 _END_REST = const(2)
 _LONG_SEG_S = const(12)  # a segment longer than this has reps without rests: detrended instead
+_LONG_SEG_US = const(12000000)  # (... unless pauses break it into stretches shorter than this: see _zero_at_pauses)
 _DETREND_US = const(3000000)
 _MOVE_US = const(60000)  # moving this long opens a segment
 _Q_TAU_US = const(80000)  # steadiness averages
@@ -980,7 +981,11 @@ class StrengthDetector:
                 out[k] = vt  # (out is wv here: free until the travel goes in)
         else:
             v = self._velocity(i0, n, e0, th0, ks)  # (the same, without the fit's sums: the board pays per operation)
-        if end != _END_NONE and span < _LONG_SEG_S:
+        # (a segment longer than one straight line of drift can take,
+        # _LONG_SEG_S, is tried with its pauses first where it runs from rest
+        # to rest: see below. One that began in motion, at the stream's start,
+        # has no velocity known there to draw the first line from.)
+        if end != _END_NONE and (span < _LONG_SEG_S or (at_rest and self.from_rest and out is wx)):
             c = v / span if span > 0.0 else 0.0
             dk = 0.0
             if fit and out_max > _TH_SLOPE_MIN:
@@ -1013,7 +1018,9 @@ class StrengthDetector:
                     v_prev = v
                     travel[k] = x
                 if travel is not out:
-                    self._zero_at_pauses(i0, n, c, e0, th0, e1, th1, at_rest)
+                    if not self._zero_at_pauses(i0, n, c, e0, th0, e1, th1, at_rest) and span >= _LONG_SEG_S:
+                        self._detrend(n, end)  # no pauses to break a long drift (wx: still the velocity)
+                        return
                     # the travel into wx: the two work arrays trade places (no copy)
                     self.wx, self.wv = travel, wx
         else:
@@ -1069,7 +1076,7 @@ class StrengthDetector:
         wv = self.wv
         pts = _turning_points(wv, n, self.d_min)
         if len(pts) < 3:
-            return
+            return False
         fast = 0.0
         for q in range(1, len(pts)):
             a = pts[q - 1]
@@ -1091,7 +1098,16 @@ class StrengthDetector:
                 spells.append(k0)
                 spells.append(k1)
         if not spells:
-            return
+            return False
+        # (no longer a stretch without one than a segment may be: a straight
+        # line of drift over more does not hold, and a long segment is
+        # detrended instead)
+        kp = 0
+        for q in range(0, len(knots) + 2, 2):
+            k = knots[q] if q < len(knots) else n - 1
+            if wt[k] - wt[kp] >= _LONG_SEG_US:
+                return False
+            kp = k
         # The error's slope with the tilt, fitted through the start rest's level.
         sxy = sxx = big = 0.0
         if at_rest:
@@ -1157,6 +1173,7 @@ class StrengthDetector:
                 x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
             v_prev = v
             wv[k] = x
+        return True
 
     def _detrend(self, n, end):
         """Reps without a rest between them (or a segment longer than the ring):
