@@ -60,7 +60,7 @@ _END_NONE = const(0)  # how a segment ended (see _analyse)
 _END_GAP = const(1)
 _END_REST = const(2)
 _LONG_SEG_S = const(12)  # a segment longer than this has reps without rests: detrended instead
-_LONG_SEG_US = const(12000000)  # (... unless pauses break it into stretches shorter than this: see _zero_at_pauses)
+_LONG_SEG_US = const(_LONG_SEG_S * 1000000)  # (... unless pauses break it into stretches shorter than this: see _zero_at_pauses)
 _DETREND_US = const(3000000)
 _MOVE_US = const(60000)  # moving this long opens a segment
 _Q_TAU_US = const(80000)  # steadiness averages
@@ -1126,19 +1126,19 @@ class StrengthDetector:
             sa = st = 0.0
             tlo = thi = tha[(i0 + lo) % _RING]
             for k in range(lo, hi + 1):
-                e = wx[k] - wx[lo] - sl * (wt[k] - ta) * 1e-6
-                if e > _PAUSE_STRAIGHT or e < -_PAUSE_STRAIGHT:
+                r = wx[k] - wx[lo] - sl * (wt[k] - ta) * 1e-6  # off the straight line
+                if r > _PAUSE_STRAIGHT or r < -_PAUSE_STRAIGHT:
                     break
                 j = i0 + k
                 if j >= _RING:
                     j -= _RING
-                e = tha[j]
-                if e < tlo:
-                    tlo = e
-                elif e > thi:
-                    thi = e
+                th = tha[j]
+                if th < tlo:
+                    tlo = th
+                elif th > thi:
+                    thi = th
                 sa += acc[j]
-                st += e
+                st += th
             else:
                 if thi - tlo < _PAUSE_HOLD_DEG:
                     m = hi - lo + 1
