@@ -1467,7 +1467,10 @@ class StrengthDetector:
                 continue
             for i in range(j - 1, -1, -1):
                 f = pend[i]
-                if g[0] - f[3] > _SET_GAP_US or not self._similar(g, f, k):
+                # (a rep between them that the strokes did not show, or that
+                # was timed off and refused, must not keep two apart: the gap
+                # allows one rep of their length, as for a running set)
+                if g[0] - f[3] > _SET_GAP_US + g[3] - g[0] or not self._similar(g, f, k):
                     continue
                 ref = (0, (f[1] - f[0] + g[1] - g[0]) // 2, (f[2] - f[0] + g[2] - g[0]) // 2,
                        (f[3] - f[0] + g[3] - g[0]) // 2, (f[4] + g[4]) * 0.5, (f[5] + g[5]) * 0.5)
@@ -1482,7 +1485,8 @@ class StrengthDetector:
                         near = f
                     else:
                         near = f if x[0] - f[3] < g[0] - x[3] else g
-                    if (x[0] - near[3] <= _SET_GAP_US and near[0] - x[3] <= _SET_GAP_US
+                    gap = _SET_GAP_US + near[3] - near[0]
+                    if (x[0] - near[3] <= gap and near[0] - x[3] <= gap
                             and self._similar(x, ref, 1.0) and self._similar(x, near, 1.0)):
                         t = m
                         break
