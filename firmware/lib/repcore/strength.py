@@ -302,6 +302,20 @@ def _turning_points(x, n, hys):
     return pts
 
 
+def _integrate(v, wt, n, c, out):
+    """out[0:n]: the integral (trapezoid, from 0) of v[0:n] less c per second
+    of time since the first block: a velocity (m/s) and its straight drift
+    (m/s^2) into the travel (m). out may not be v."""
+    x = 0.0
+    v_prev = 0.0
+    for k in range(n):
+        a = v[k] - c * wt[k] * 1e-6
+        if k:
+            x += (a + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
+        v_prev = a
+        out[k] = x
+
+
 def _sub_knots(wx, wt, n, knots):
     """wx[0:n] less the line through the knots (block, value, block, value,
     ...; four values or more), the first and last lines carried on."""
@@ -998,9 +1012,9 @@ class StrengthDetector:
                     elif ks + dk < -_TH_SLOPE_MAX:
                         dk = -_TH_SLOPE_MAX - ks
                     c = (v - dk * vt) / span
-            x = 0.0
-            v_prev = 0.0
             if dk:
+                x = 0.0
+                v_prev = 0.0
                 for k in range(n):
                     v = wx[k] - c * wt[k] * 1e-6 - dk * out[k]  # (out holds the tilt's integral)
                     if k:
@@ -1011,12 +1025,7 @@ class StrengthDetector:
                 # (where the reps are found in the travel, it goes into wv first:
                 # the pauses are looked for in it with the velocity still in wx)
                 travel = self.wv if out is wx else out
-                for k in range(n):
-                    v = wx[k] - c * wt[k] * 1e-6
-                    if k:
-                        x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-                    v_prev = v
-                    travel[k] = x
+                _integrate(wx, wt, n, c, travel)
                 if travel is not out:
                     if not self._zero_at_pauses(i0, n, c, e0, th0, e1, th1, at_rest) and span >= _LONG_SEG_S:
                         self._detrend(n, end)  # no pauses to break a long drift (wx: still the velocity)
@@ -1165,14 +1174,7 @@ class StrengthDetector:
         knots.append(n - 1)
         knots.append(wx[n - 1])
         _sub_knots(wx, wt, n, knots)
-        x = 0.0
-        v_prev = 0.0
-        for k in range(n):
-            v = wx[k]
-            if k:
-                x += (v + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-            v_prev = v
-            wv[k] = x
+        _integrate(wx, wt, n, 0.0, wv)
         return True
 
     def _detrend(self, n, end):
@@ -1189,11 +1191,7 @@ class StrengthDetector:
         wx = self.wx
         wv = self.wv
         wt = self.wt
-        x = 0.0
-        for k in range(n):  # plain displacement first, kept in wv
-            if k:
-                x += (wx[k] + wx[k - 1]) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-            wv[k] = x
+        _integrate(wx, wt, n, 0.0, wv)  # plain displacement first, kept in wv
         half = self.detrend_us // 2
         hys = _D_MIN[self.mount]  # (metres: the travel's, also where the reps are found in the tilt)
         x = 0.0
@@ -1247,12 +1245,7 @@ class StrengthDetector:
             elif 10 * c <= 13 * w:
                 c = w
             half = c // 2
-        x = 0.0
-        for k in range(n):
-            if k:
-                x += (wx[k] + v_prev) * 0.5 * (wt[k] - wt[k - 1]) * 1e-6
-            v_prev = wx[k]
-            wv[k] = x
+        _integrate(wx, wt, n, 0.0, wv)
         for k in range(n):
             wx[k] = wv[k]
 
