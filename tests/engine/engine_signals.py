@@ -65,8 +65,10 @@ def squats(hz, reps=4, tempo=(3.0, 1.0, 1.0), top_s=1.5, depth_m=0.45, up=(0, 0,
 
 
 def hops(hz, count=6, flight_s=0.40, contact_s=0.25, peak_g=3.5, up=(0, 0, 1), noise=0.1,
-         seed=2, lead_s=1.5):
-    """Rows and truth [(takeoff_us, touchdown_us)] for a series of hops."""
+         seed=2, lead_s=1.5, dip=None):
+    """Rows and truth [(takeoff_us, touchdown_us)] for a series of hops.
+    dip=(from, to, g): in each landing's contact, the force falls to g over
+    that share of it (a thigh's swing reading near free fall)."""
     rng = random.Random(seed)
     up = _unit(up)
     events = []
@@ -92,7 +94,10 @@ def hops(hz, count=6, flight_s=0.40, contact_s=0.25, peak_g=3.5, up=(0, 0, 1), n
         if kind == "fly":
             f = 0.0
         elif kind == "push":
-            f = G + (peak_g - 1) * G * math.sin(math.pi * (ts - a0) / (a1 - a0))
+            u = (ts - a0) / (a1 - a0)
+            f = G + (peak_g - 1) * G * math.sin(math.pi * u)
+            if dip and k > 1 and dip[0] <= u < dip[1]:
+                f = dip[2] * G
         else:
             f = G
         rows.append((int(round(i * 1e6 / hz)), f * up[0] + rng.gauss(0, noise),
