@@ -101,6 +101,16 @@ def contact_force(T, v_in, v_out, peak, rise, lat_in=0.0, lat_out=0.0):
     """f(s) for s in [0, T] (vertical specific force) and lateral acceleration; see the module doc."""
     J = v_in + v_out + G * T
     Mreq = v_in * T + G * T * T / 2.0
+    C = (lat_out - lat_in) * math.pi / (2.0 * T)
+    A = p = 0.0  # (set below: f reads them when called)
+
+    def f(s):
+        u = s / T
+        x = s / rise
+        imp = peak * x * math.exp(1.0 - x) if x > 0.0 else 0.0
+        push = A * math.sin(math.pi * u ** p) if 0.0 < u < 1.0 else 0.0
+        return imp + push, C * math.sin(math.pi * u)
+
     for _ in range(40):
         j_imp, m_imp = _impact_moments(peak, rise, T)
         if j_imp >= 0.6 * J:
@@ -114,34 +124,23 @@ def contact_force(T, v_in, v_out, peak, rise, lat_in=0.0, lat_out=0.0):
         A = (J - j_imp) / (area * T)
         # A big impact stops the fall on its own and leaves the push late:
         # between the two the body would fall free on the ground. So the impact
-        # comes down (a softer landing) until the force holds.
-        if _dip(peak, rise, A, p, T) <= DIP_TOLERANCE_G * G:
+        # comes down (a softer landing) until the force holds, up to the
+        # push's peak (sin(pi u^p) peaks at u = 0.5^(1/p)).
+        if _dip(f, T * 0.5 ** (1.0 / p)) <= DIP_TOLERANCE_G * G:
             break
         peak *= 0.9
-    C = (lat_out - lat_in) * math.pi / (2.0 * T)
-
-    def f(s):
-        u = s / T
-        x = s / rise
-        imp = peak * x * math.exp(1.0 - x) if x > 0.0 else 0.0
-        push = A * math.sin(math.pi * u ** p) if 0.0 < u < 1.0 else 0.0
-        return imp + push, C * math.sin(math.pi * u)
-
     return f
 
 
-def _dip(peak, rise, A, p, T, n=200):
-    """How far contact_force's sum falls back, before the push's peak
-    (sin(pi u^p) peaks at u = 0.5^(1/p)), under what it had reached (counted
-    up to CONTACT_FLOOR_G: past that a dip leaves the body still braking)."""
+def _dip(force, s1, n=200):
+    """How far force(s)'s vertical part falls back over (0, s1] under what it
+    had reached (counted up to CONTACT_FLOOR_G: past that a dip leaves the
+    body still braking)."""
     floor = CONTACT_FLOOR_G * G
-    s1 = T * 0.5 ** (1.0 / p)
     top = 0.0
     dip = 0.0
     for i in range(1, n + 1):
-        s = s1 * i / n
-        x = s / rise
-        v = peak * x * math.exp(1.0 - x) + A * math.sin(math.pi * (s / T) ** p)
+        v = force(s1 * i / n)[0]
         if v > top:
             top = v if v < floor else floor
         elif top - v > dip:
