@@ -105,7 +105,7 @@ class _Stream:
         self.t_last = 0
         self.started = False  # no sample yet
         self.fast_us = 0  # strength on a settled clock: steps up to this take the fast path
-        self.decim = 0
+        self.decim = 0  # (set by _set_period: from the set rate, where known, once)
         self._set_period(int(1000000 / self.odr_hz) if self.odr_hz else _DEFAULT_PERIOD_US)
         self.measured = 0  # periods seen; the average settles over the first few
         self._new_block()
