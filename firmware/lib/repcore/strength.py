@@ -26,11 +26,10 @@ do:
       the velocity, its tilt error solved from the rep returning to where it
       started.
 Strokes are the monotonic runs of that position between turning points
-(hysteresis _D_MIN). A stroke is timed at its 25 % and 75 % crossings and
-extended to rest under the minimum-jerk shape smooth lifts follow (25 % of
-a minimum-jerk stroke is covered at 35.9 % of its time): timing from
-mid-stroke crossings ignores how slowly a lift leaves and reaches rest, and
-a degree or a centimetre of sway before the stroke.
+(hysteresis _D_MIN). A stroke is timed at its 10 % and 90 % crossings and
+extended to rest under the minimum-jerk shape smooth lifts follow (10 % of
+a minimum-jerk stroke is covered at 24.7 % of its time): timing from
+mid-stroke crossings ignores how slowly a lift leaves and reaches rest.
 Reps: a lead stroke (down for squats, up for lifts from the floor) and the
 opposite stroke after it, of similar size, with a pause no longer than the
 tempo allows. A rep is confirmed by the next similar one (closer alike:
@@ -111,7 +110,6 @@ _PROPORTION_M = 0.2  # ... where the set's travel is this long (m) or longer
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
-_BALANCE_A = 0.7  # ... where the reps are found in the tilt (no drift there): a rep returns to the posture it left
 _WALK_STROKES = const(5)  # a segment with this many short strokes back to back is walking
 # (not four: a step-up at the thigh is foot up, body up, body down, foot down)
 _WALK_GAP_US = const(300000)  # (a walking thigh's swings are ~0.25 s apart once timed as lifts)
@@ -126,12 +124,9 @@ _TH_SLOPE_MAX = 0.02  # m/s^2 per degree: 1 % scale and 0.3 m/s^2 bias give at m
 _D_MIN = {"waist": 0.05, "implement": 0.1, "thigh": 10.0}
 _V_LIVE = {"waist": 0.06, "implement": 0.08, "thigh": 15.0}
 
-# A stroke is timed where it has covered 25 % and 75 % of its travel (at 10 %
-# and 90 %, sway before a rep, 10 % of a single-leg deadlift's 14 deg at the
-# thigh, moved the start 0.65 s early); a minimum-jerk stroke covers 25 % at
-# this share of its time ...
-_MJ_T25 = 0.3594
-_MJ_SPAN = 0.2811  # ... and 75 % this share later
+# minimum-jerk stroke: share of the time at which 10 % (and 90 %) of the travel is covered
+_MJ_T10 = 0.2470
+_MJ_SPAN = 0.5060  # from 10 % to 90 %
 
 # Lifts that start at the bottom: the first stroke of a rep goes up (names
 # compared in lower case without spaces, '_' or '-'; anything starting with
@@ -1312,15 +1307,15 @@ class StrengthDetector:
             l0, l1 = wx[a], wx[b]
             size = l1 - l0
             sd = 1 if size > 0 else -1
-            t25 = self._cross(a, b, l0 + 0.25 * size, sd)
-            t75 = self._cross(a, b, l0 + 0.75 * size, sd)
-            span = (t75 - t25) / _MJ_SPAN
-            if self._rough(a, b, t25 - _MJ_T25 * span, span, l0, size):
+            t10 = self._cross(a, b, l0 + 0.1 * size, sd)
+            t90 = self._cross(a, b, l0 + 0.9 * size, sd)
+            span = (t90 - t10) / _MJ_SPAN
+            if self._rough(a, b, t10 - _MJ_T10 * span, span, l0, size):
                 prev_end = None
                 strokes.append([0, 0, 0, 0.0])  # not a stroke a lift makes: breaks the pairing
                 continue
-            start = t0 + int(t25 - _MJ_T25 * span)
-            end = t0 + int(t75 + _MJ_T25 * span)
+            start = t0 + int(t10 - _MJ_T10 * span)
+            end = t0 + int(t90 + _MJ_T10 * span)
             if prev_end is not None and start < prev_end:
                 # a reversal without a pause: the extrapolations overlap
                 mid = (start + prev_end) // 2
@@ -1407,8 +1402,7 @@ class StrengthDetector:
         if self.has_p and d != self.p_d and start - self.p_end <= self.pair_gap:
             big = size if size > self.p_size else self.p_size
             small = self.p_size if size > self.p_size else size
-            lim = _BALANCE_A if self.angular else _BALANCE
-            if small >= lim * big and (self.lead == 0 or self.p_d == self.lead):
+            if small >= _BALANCE * big and (self.lead == 0 or self.p_d == self.lead):
                 if self.lead == 0:
                     self.lead = self.p_d
                 self.has_p = False
