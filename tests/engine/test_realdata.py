@@ -105,15 +105,13 @@ def test_cmu_squat_reps_start_and_end_near_the_sources_segments(realdata):
     # at the median: real strokes are not quite minimum-jerk, and the
     # further the extrapolation, the more that shows (generated ones are).
     import glob
-    import json
     import statistics
     from repclip.replay import run_engine
-    from repclip.traces import read_trace
+    from repclip.traces import read_labels, read_trace
     errs = []
     for path in sorted(glob.glob(str(realdata / "cmu" / "cmu_*Sq*.csv"))):
         tr = read_trace(path)
-        with open(path[:-4] + ".labels.json") as f:
-            segments = json.load(f)["segments"]
+        segments = read_labels(path)["segments"]
         reps, _ = run_engine(tr.samples, "strength", tr.meta.get("mount"), None, exercise=tr.meta.get("exercise"))
         for sg in segments:
             r = [r for r in reps if r.start_us < sg["end_us"] and sg["start_us"] < r.end_us]
