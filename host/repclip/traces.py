@@ -33,6 +33,9 @@ KNOWN_META = (
     "seed", "kind", "noise", "source", "note", "generator", "participant",
     "reps", "hops", "depth_cm", "mass_kg", "duration_s", "subject", "unit",
 )
+# The rates the engine takes (repcore.engine.Engine's odr_hz).
+SET_RATE_MIN_HZ = 1
+SET_RATE_MAX_HZ = 10000
 REP_KEYS = ("start_us", "bottom_us", "rise_us", "end_us")
 HOP_KEYS = ("takeoff_us", "touchdown_us")
 
@@ -52,7 +55,12 @@ class TraceError(ValueError):
 
 
 class Trace:
-    """A whole trace in memory: meta dict, samples as 7-tuples, gyro flag, rate."""
+    """A whole trace in memory: meta dict, samples as 7-tuples, gyro flag, rate.
+
+    odr_hz is the rate the samples came at, measured from their steps (it
+    carries the part's clock error); set_odr_hz is the rate the sensor was
+    set to (`# odr_hz=`), the one the board hands its engine.
+    """
 
     def __init__(self, path, meta, samples, has_gyro):
         self.path = str(path)
@@ -60,6 +68,11 @@ class Trace:
         self.samples = samples
         self.has_gyro = has_gyro
         self.odr_hz = estimate_odr(samples, meta)
+
+    @property
+    def set_odr_hz(self):
+        rate = self.meta.get("odr_hz")
+        return float(rate) if rate else None  # checked when the trace was read
 
     @property
     def duration_s(self):
@@ -112,7 +125,21 @@ def _check_meta_line(path, lineno, text):
     if key not in KNOWN_META:
         raise TraceError(path, lineno, "unknown metadata key %r" % key,
                          "known keys: " + ", ".join(KNOWN_META))
-    return key, value.strip()
+    value = value.strip()
+    if key == "odr_hz":
+        _check_set_rate(path, lineno, value)
+    return key, value
+
+
+def _check_set_rate(path, lineno, value):
+    try:
+        ok = SET_RATE_MIN_HZ <= float(value) <= SET_RATE_MAX_HZ
+    except ValueError:
+        ok = False
+    if not ok:
+        raise TraceError(path, lineno, "odr_hz=%s is not a sensor rate in Hz" % value[:30],
+                         "write the rate the sensor was set to, e.g. '# odr_hz=104' (%d to %d)"
+                         % (SET_RATE_MIN_HZ, SET_RATE_MAX_HZ))
 
 
 def _parse_header(path, lineno, text):

@@ -47,6 +47,15 @@ def test_generated_trace_round_trips_through_the_compact_writer(tmp_path):
     assert truth_counts(read_labels(path)) == (0, 4)
 
 
+def test_the_set_rate_is_the_metadatas_and_the_measured_rate_carries_the_clocks_error(tmp_path):
+    # an LSM6DS set to 104 Hz whose clock runs 1 % slow: 9,712 us steps, not 9,615
+    rows = "".join("%d,0,0,9.81,0,0,0\n" % (i * 9712) for i in range(50))
+    tr = read_trace(put(tmp_path, "# odr_hz=104\nt_us,ax,ay,az,gx,gy,gz\n" + rows))
+    assert tr.set_odr_hz == 104.0
+    assert abs(tr.odr_hz - 102.97) < 0.01
+    assert read_trace(put(tmp_path, "t_us,ax,ay,az,gx,gy,gz\n" + rows)).set_odr_hz is None
+
+
 def test_full_precision_round_trip_and_accel_only_traces(tmp_path):
     samples = [(0, 0.123456, -1.5, 9.80665, 0.01, -0.02, 0.0), (10000, -0.0000004, 2.0, 9.7, 0.0, 0.0, 0.5)]
     p = tmp_path / "a.csv"
@@ -105,6 +114,9 @@ def test_real_recordings_read_in_place(realdata):
     ("t_us,ax,ay,az,gx,gy,gz\n0,1,2,3,4,5,inf\n", 2, ["gz is inf"]),
     ("# sensor=x\n# colour=red\nt_us,ax,ay,az\n0,1,2,3\n", 2, ["unknown metadata key 'colour'", "known keys"]),
     ("# just words\nt_us,ax,ay,az\n0,1,2,3\n", 1, ["not key=value"]),
+    ("# sensor=x\n# odr_hz=fast\nt_us,ax,ay,az\n0,1,2,3\n", 2, ["odr_hz=fast", "not a sensor rate", "'# odr_hz=104'"]),
+    ("# odr_hz=0\nt_us,ax,ay,az\n0,1,2,3\n", 1, ["odr_hz=0", "not a sensor rate"]),
+    ("# odr_hz=nan\nt_us,ax,ay,az\n0,1,2,3\n", 1, ["odr_hz=nan", "not a sensor rate"]),
     ("# bad key!=1\nt_us,ax,ay,az\n0,1,2,3\n", 1, ["not a plain name"]),
     ("# sensor=x\n", 1, ["empty trace", "no header"]),
     ("# sensor=x\nt_us,ax,ay,az,gx,gy,gz\n\n", 3, ["no samples"]),
