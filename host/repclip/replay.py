@@ -44,7 +44,9 @@ def run_engine(samples, mode, mount="waist", tempo=None, odr_hz=None, exercise=N
 def replay_trace(path, mode=None, mount=None, tempo=None, exercise=None):
     """Read a trace and run it: (trace, mode, mount, reps, hops). Raises TraceError.
 
-    Unset arguments come from the trace's metadata, as the board has them."""
+    Unset arguments come from the trace's metadata, as the board has them;
+    so does the rate the sensor was set to (`# odr_hz=`), which the board
+    hands its engine too (not the rate measured from the steps)."""
     trace = read_trace(path)
     mode = mode or trace.meta.get("mode") or "strength"
     mount = mount or trace.meta.get("mount") or "waist"
@@ -56,7 +58,7 @@ def replay_trace(path, mode=None, mount=None, tempo=None, exercise=None):
         raise TraceError(path, None, "metadata mount=%s is not one of %s" % (mount, ", ".join(MOUNTS)),
                          "fix the '# mount=' line or pass --mount")
     exercise = exercise or trace.meta.get("exercise") or None
-    reps, hops = run_engine(trace.samples, mode, mount, tempo, exercise=exercise)
+    reps, hops = run_engine(trace.samples, mode, mount, tempo, odr_hz=trace.set_odr_hz, exercise=exercise)
     return trace, mode, mount, reps, hops
 
 

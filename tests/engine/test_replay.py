@@ -1,12 +1,13 @@
 """`repclip replay`: the engine on a trace file, as a table or JSON."""
 
 import json
+from importlib.resources import files
 
 from click.testing import CliRunner
 
 from repclip import mpyrun
 from repclip.replay import replay_command, run_engine
-from repclip.traces import write_trace
+from repclip.traces import read_trace, write_trace
 
 REP_KEYS = {"start_us", "bottom_us", "rise_us", "end_us", "eccentric_ms", "pause_ms", "concentric_ms"}
 HOP_KEYS = {"takeoff_us", "touchdown_us", "flight_ms", "contact_ms", "jump_height_cm", "peak_g",
@@ -85,6 +86,25 @@ def test_run_engine_matches_feeding_the_engine_by_hand():
         by_hand.append(ev)
         ev = eng.finish()
     assert [r.to_dict() for r in reps] == [r.to_dict() for r in by_hand] and hops == []
+
+
+def test_replay_hands_the_engine_the_sensors_set_rate_as_the_board_does():
+    # The bundled demo squats were set to 104 Hz; their steps measure 104.25 Hz.
+    # The board's engine gets the rate it set the sensor to (repclip_board.app).
+    from repcore.engine import Engine
+
+    path = files("repclip.data") / "demo_goblet_squat.csv"
+    tr = read_trace(path)
+    assert tr.set_odr_hz == 104.0 and abs(tr.odr_hz - 104.0) > 0.2
+    eng = Engine("strength", tr.mount, tr.meta["tempo"], odr_hz=104, exercise=tr.meta["exercise"])
+    board = [e for e in (eng.feed(*s) for s in tr.samples) if e is not None]
+    ev = eng.finish()
+    while ev is not None:
+        board.append(ev)
+        ev = eng.finish()
+    out = json.loads(_run(path, "--json").stdout)
+    assert len(out["reps"]) == len(board) > 0
+    assert out["reps"] == [r.to_dict() for r in board]
 
 
 def test_a_malformed_trace_is_named_with_its_line_and_exit_code_2(tmp_path):
