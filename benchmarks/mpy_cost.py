@@ -37,11 +37,12 @@ BUDGET = 40000  # fuel per sample on the strength path
 HEAP_EVERY = 4096  # samples between heap readings (gc.collect, then gc.mem_alloc)
 PYSTONE_LOOPS = 2000  # fits the VM heap with the automatic GC off (64 B garbage per pass)
 
-STRENGTH = {"mode": "strength", "mount": "waist", "tempo": "3-1-1"}
+# (with the rate the sensor was set to, as the board hands it to its engine)
+STRENGTH = {"mode": "strength", "mount": "waist", "tempo": "3-1-1", "odr_hz": ODR_HZ}
 # The same squats with the lift named: reps are found in the pelvis tilt and
 # the vertical travel is integrated as well (repcore.strength.tilts_at_waist).
 SQUAT = dict(STRENGTH, exercise="goblet_squat")
-HOPS = {"mode": "hops", "mount": "waist"}
+HOPS = {"mode": "hops", "mount": "waist", "odr_hz": ODR_HZ}
 
 
 def pystone_fuel(loops=PYSTONE_LOOPS):

@@ -430,7 +430,7 @@ def test_strength_path_fuel_per_sample_is_within_budget(exercise):
     # unnamed: the vertical travel; a squat named: its pelvis tilt as well
     need_engine()
     samples = squat_samples(reps=2)  # 13 s at 208 Hz (two alike, confirmed by the end of the set)
-    kwargs = {"mode": "strength", "mount": "waist", "tempo": "3-1-1", "exercise": exercise}
+    kwargs = {"mode": "strength", "mount": "waist", "tempo": "3-1-1", "exercise": exercise, "odr_hz": mpyrun.ODR_HZ}
     assert len(mpyrun.run_engine_cpython(samples, kwargs).events) == 2  # the reps are found either way
     # The worst of four interpreter layouts (how many names were interned
     # before the engine, see mpyrun.LAYOUT_NAMES): the same engine's fuel
