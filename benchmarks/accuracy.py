@@ -2,8 +2,8 @@
 
 Generates, in memory and with fixed seeds, strength sets (kinds x mounts x
 noise x ODR 12.5..833 Hz), hop series and walking/fidgeting/re-racking, runs
-the repcore engine on each (repclip.replay.run_engine: the board's code) and
-prints:
+the repcore engine on each (repclip.replay.run_engine: the board's code, given
+the rate the sensor was set to, as the board gives it) and prints:
 
 - strength: rep count exact rate; phase boundary errors (start, bottom, rise,
   end) median and p95, engine reps matched to the labels by time overlap;
@@ -189,15 +189,16 @@ def run_case(spec):
     res = {"spec": spec, "mode": mode, "mount": spec.get("mount", "waist"),
            "odr": float(spec.get("odr_hz", 208.0)), "noise": spec.get("noise", "medium"),
            "kind": spec["kind"], "duration_s": (samples[-1][0] - samples[0][0]) / 1e6 if samples else 0.0}
+    rate = float(meta["odr_hz"])  # the rate the sensor was set to: the board hands it to its engine
     if spec["kind"] == "walk":
-        reps, _ = run_engine(samples, "strength", res["mount"])
-        _, hops = run_engine(samples, "hops", res["mount"])
+        reps, _ = run_engine(samples, "strength", res["mount"], odr_hz=rate)
+        _, hops = run_engine(samples, "hops", res["mount"], odr_hz=rate)
         res["mode"] = "walk"
         res["false_reps"] = len(reps)
         res["false_hops"] = len(hops)
         return res
     tempo = spec.get("tempo") if mode == "strength" else None
-    reps, hops = run_engine(samples, mode, res["mount"], tempo, exercise=meta.get("exercise"))
+    reps, hops = run_engine(samples, mode, res["mount"], tempo, odr_hz=rate, exercise=meta.get("exercise"))
     if mode == "strength":
         res.update(score_strength(reps, labels))
         res["extra_hops"] = len(hops)
@@ -344,7 +345,7 @@ def realdata_rows(folder=REALDATA, tempo=None, only=None):
         mount = tr.meta.get("mount") or (labels.get("meta") or {}).get("mount") or "waist"
         # the board knows the exercise the athlete chose (it says which way a rep starts)
         reps, hops = run_engine(tr.samples, mode, mount, tempo if mode == "strength" else None,
-                                exercise=tr.meta.get("exercise"))
+                                odr_hz=tr.set_odr_hz, exercise=tr.meta.get("exercise"))
         truth = truth_counts(labels)
         want = truth[1] if mode == "hops" else truth[0]
         got = len(hops) if mode == "hops" else len(reps)
@@ -380,15 +381,16 @@ def suite_results(folder=SUITE_DIR):
                 "tempo": m.get("tempo"), "file": os.path.relpath(path, str(ROOT))}
         res = {"spec": spec, "mount": mount, "odr": spec["odr_hz"], "noise": spec["noise"], "kind": kind,
                "duration_s": tr.duration_s}
+        rate = tr.set_odr_hz
         if kind == "walk" or (not labels.get("rep_count") and not labels.get("hop_count") and mode != "hops"):
-            reps, _ = run_engine(tr.samples, "strength", mount)
-            _, hops = run_engine(tr.samples, "hops", mount)
+            reps, _ = run_engine(tr.samples, "strength", mount, odr_hz=rate)
+            _, hops = run_engine(tr.samples, "hops", mount, odr_hz=rate)
             res.update(mode="walk", false_reps=len(reps), false_hops=len(hops))
         elif mode == "hops":
-            _, hops = run_engine(tr.samples, "hops", mount)
+            _, hops = run_engine(tr.samples, "hops", mount, odr_hz=rate)
             res.update(mode="hops", **score_hops(hops, labels))
         else:
-            reps, _ = run_engine(tr.samples, "strength", mount, m.get("tempo"), exercise=m.get("exercise"))
+            reps, _ = run_engine(tr.samples, "strength", mount, m.get("tempo"), odr_hz=rate, exercise=m.get("exercise"))
             res.update(mode="strength", **score_strength(reps, labels))
         out.append(res)
     return out

@@ -112,7 +112,8 @@ def test_cmu_squat_reps_start_and_end_near_the_sources_segments(realdata):
     for path in sorted(glob.glob(str(realdata / "cmu" / "cmu_*Sq*.csv"))):
         tr = read_trace(path)
         segments = read_labels(path)["segments"]
-        reps, _ = run_engine(tr.samples, "strength", tr.meta.get("mount"), None, exercise=tr.meta.get("exercise"))
+        reps, _ = run_engine(tr.samples, "strength", tr.meta.get("mount"), None, odr_hz=tr.set_odr_hz,
+                             exercise=tr.meta.get("exercise"))
         for sg in segments:
             r = [r for r in reps if r.start_us < sg["end_us"] and sg["start_us"] < r.end_us]
             if r:  # (a half squat at the pelvis counts 4 of 5: test_cmu_squats_count_exactly...)
