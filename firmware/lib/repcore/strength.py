@@ -219,6 +219,12 @@ def _far_unlike(det, c, ref):
     return r < 0.6 * q or q < 0.6 * r
 
 
+def _mean_rep(f, g):
+    """Two candidates' mean, times from its start: a reference as _similar takes it."""
+    return (0, (f[1] - f[0] + g[1] - g[0]) // 2, (f[2] - f[0] + g[2] - g[0]) // 2,
+            (f[3] - f[0] + g[3] - g[0]) // 2, (f[4] + g[4]) * 0.5, (f[5] + g[5]) * 0.5)
+
+
 def _spread(x, a, b):
     """max - min of x[a..b]."""
     lo = hi = x[a]
@@ -1465,8 +1471,7 @@ class StrengthDetector:
                 # allows one rep of their length, as for a running set)
                 if g[0] - f[3] > _SET_GAP_US + g[3] - g[0] or not self._similar(g, f, k):
                     continue
-                ref = (0, (f[1] - f[0] + g[1] - g[0]) // 2, (f[2] - f[0] + g[2] - g[0]) // 2,
-                       (f[3] - f[0] + g[3] - g[0]) // 2, (f[4] + g[4]) * 0.5, (f[5] + g[5]) * 0.5)
+                ref = _mean_rep(f, g)
                 t = -1
                 for m in (range(n - 1, -1, -1) if j == n else (n,)):
                     if m == i or m == j:
@@ -1493,24 +1498,57 @@ class StrengthDetector:
                 b = i + j + t - a - d
                 y = pend[a]
                 h = pend[b]
-                if not (h[0] - y[3] <= pend[d][0] - h[3] + _LEAD_IN_US
+                # (the next: the first like the set after h, not the third
+                # chosen: with a rep between them, a dip 2.4 s before a
+                # touch-and-go set was as close as h was to the third)
+                nxt = d
+                for m in range(b + 1, d):
+                    if self._like_but_its_start(pend[m], ref):
+                        nxt = m
+                        break
+                if not (h[0] - y[3] <= pend[nxt][0] - h[3] + _LEAD_IN_US
                         or (self._similar(h, y, k) and not _far_unlike(self, y, h))):
                     a = b
                 elif a:
                     # ... and the candidate just before, as close to the set as
                     # its reps are to each other, is its first rep when like
                     # the pair as a rep to a set must be (a rep measured short)
+                    # or but for its start
                     q = pend[a - 1]
-                    if y[0] - q[3] <= h[0] - y[3] + _LEAD_IN_US and self._similar(q, ref, 1.0):
+                    if y[0] - q[3] <= h[0] - y[3] + _LEAD_IN_US and self._like_but_its_start(q, ref):
                         self._accept(q)
                 # In time order (the reps are counted and sent so): the three,
-                # and what came between them when like the set.
+                # and what came between them when like the set, or but for
+                # its start (between two of its reps nothing else is rep-sized).
                 self._accept(pend[a])
                 for m in range(a + 1, n + 1):
-                    if m == i or m == j or m == t or self._similar(pend[m], self.run, 1.0):
+                    if m == i or m == j or m == t or self._like_but_its_start(pend[m], self.run):
                         self._accept(pend[m])
                 del pend[:]
                 return
+
+    def _like_but_its_start(self, c, ref):
+        """Like the set as a rep must be (_similar), or, where the reps are
+        found in the travel, like it in size and in the closing stroke's time
+        with a lead stroke no shorter than a pair's likeness allows, however
+        long. Leaving rest is the travel's least certain edge: in noise, drift
+        or sway before the stroke moves its 10 % crossing early, and reps of
+        a set measured 0.5-1.6 s long in the lead stroke alone. (In the tilt
+        the gyro times the strokes; a partial rep, a set begun mid-lowering,
+        is short there, not long.)"""
+        if self._similar(c, ref, 1.0):
+            return True
+        if self.angular or not self.metric:
+            return False
+        size = c[4]
+        rs = ref[4]
+        if size < _SIMILAR * rs or rs < _SIMILAR * size:
+            return False
+        a = c[3] - c[2]
+        b = ref[3] - ref[2]
+        if a < _SIMILAR_T * b or b < _SIMILAR_T * a:
+            return False
+        return c[1] - c[0] >= _SIMILAR_T * _PAIR_K * (ref[1] - ref[0])
 
     def _similar(self, c, ref, k):
         """Alike: size within _SIMILAR, each stroke's time within _SIMILAR_T, pause
@@ -1607,6 +1645,10 @@ class StrengthDetector:
             f = pend[-2]
             g = pend[-1]
             if t_last - g[3] <= _SET_GAP_US and g[0] - f[3] <= _SET_GAP_US and self._similar(g, f, _pair_k(self.tempo)):
+                # ... and the one before them, as when a set starts (_candidate)
+                q = pend[-3] if len(pend) >= 3 else None
+                if q and f[0] - q[3] <= g[0] - f[3] + _LEAD_IN_US and self._like_but_its_start(q, _mean_rep(f, g)):
+                    self._accept(q)
                 self._accept(f)
                 self._accept(g)
         del self.pending[:]
