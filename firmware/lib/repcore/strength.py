@@ -1519,7 +1519,8 @@ class StrengthDetector:
                         self._accept(q)
                 # In time order (the reps are counted and sent so): the three,
                 # and what came between them when like the set, or but for
-                # its start (between two of its reps nothing else is rep-sized).
+                # its start (between two of a set's reps, what moves the
+                # travel as far as a rep and ends as its reps do is one).
                 self._accept(pend[a])
                 for m in range(a + 1, n + 1):
                     if m == i or m == j or m == t or self._like_but_its_start(pend[m], self.run):
