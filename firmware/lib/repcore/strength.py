@@ -436,6 +436,7 @@ class StrengthDetector:
         self.quiet_nb0 = 0  # blocks written when the rest that closed the last segment began
         self.seg_t0 = 0
         self.from_rest = False  # the open segment began at rest (see _open, _drift_at_stills)
+        self.last_still = 0  # block of the last still top _drift_at_stills found (see _close)
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
@@ -832,13 +833,23 @@ class StrengthDetector:
         self.in_seg = False
         # where the closing rest began, in blocks (a later segment may start within it)
         self.quiet_nb0 = nb - ((self.rest_us * n) // (t - t0) if t > t0 else 1)
+        self.last_still = 0
         self._analyse(i0, n, t0, end)
         if end == _END_NONE:
-            # keep going: the next segment starts here, in motion
             self.in_seg = True
+            k = self.last_still
             self.from_rest = False
-            self.seg_nb0 = nb - 1
-            self.seg_t0 = t
+            if self.run_n and 2 * k > n:
+                # A set runs on without a rest: the next segment starts at the
+                # last top the athlete stood still at, in the ring's second
+                # half, so the rep the ring's end cut is analysed whole there.
+                # (The reps it holds again are known: see _candidate.)
+                self.seg_nb0 = nb - n + k
+                self.seg_t0 = t0 + self.wt[k]
+            else:
+                # keep going: the next segment starts here, in motion
+                self.seg_nb0 = nb - 1
+                self.seg_t0 = t
 
     def _rest_mean(self, src, i0, n, first):
         """Mean of src over the rest at the start (first) or end of a segment."""
@@ -1293,6 +1304,7 @@ class StrengthDetector:
             knots.append(n - 1)
             knots.append(wx[n - 1])
         _sub_knots(wx, wt, n, knots)  # the drift: straight between the knots
+        self.last_still = knots[-2]  # (for _close, where a full ring ended the segment)
         return True
 
     def _strokes(self, i0, n, t0):
@@ -1433,6 +1445,8 @@ class StrengthDetector:
         once it has, a candidate unlike it (a re-rack, a pick-up, a foot set
         down and lifted between step-ups) is not a rep.
         """
+        if bottom < self.last_rep_end:
+            return  # a rep counted already, seen again (see _close: a full ring)
         c = (start, bottom, rise, end, (s1 + s2) * 0.5, other, m1, m2)
         # (a rep the strokes did not show, a 4-2-2 lowering at high noise, must
         # not end the set: the gap allows one more of the set's reps)
