@@ -436,7 +436,6 @@ class StrengthDetector:
         self.quiet_nb0 = 0  # blocks written when the rest that closed the last segment began
         self.seg_t0 = 0
         self.from_rest = False  # the open segment began at rest (see _open, _drift_at_stills)
-        self.last_still = 0  # block of the last still top _drift_at_stills found (see _close)
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
@@ -833,11 +832,9 @@ class StrengthDetector:
         self.in_seg = False
         # where the closing rest began, in blocks (a later segment may start within it)
         self.quiet_nb0 = nb - ((self.rest_us * n) // (t - t0) if t > t0 else 1)
-        self.last_still = 0
-        self._analyse(i0, n, t0, end)
+        k = self._analyse(i0, n, t0, end)  # (the last still top's block, or 0)
         if end == _END_NONE:
             self.in_seg = True
-            k = self.last_still
             self.from_rest = False
             if self.run_n and 2 * k > n:
                 # A set runs on without a rest: the next segment starts at the
@@ -875,9 +872,11 @@ class StrengthDetector:
 
     def _analyse(self, i0, n, t0, end):
         """end: _END_REST (a rest closed it), _END_GAP (the stream stopped: the
-        velocity is taken as zero there, no rest level is known), _END_NONE."""
+        velocity is taken as zero there, no rest level is known), _END_NONE.
+        Returns the block of the last top the athlete stood still at, where
+        the travel's drift was measured at such tops (see _close), else 0."""
         if n < 4:
-            return
+            return 0
         wt = self.wt
         wx = self.wx
         dtb = self.rb_dt
@@ -893,14 +892,16 @@ class StrengthDetector:
             wt[k] = t
         th0 = self._rest_mean(tha, i0, n, True)
         th1 = self._rest_mean(tha, i0, n, False) if end == _END_REST else th0
+        still = 0
         if self.metric:
             # the travel into wx, or into wv when the reps are in the tilt (for the range and the velocity)
-            self._travel(i0, n, end, th0, th1, self.wv if self.angular else wx)
+            still = self._travel(i0, n, end, th0, th1, self.wv if self.angular else wx)
         if self.angular and not (self.signs and self._signed_tilt(i0, n)):
             for k in range(n):
                 j = i0 + k
                 wx[k] = -tha[j if j < _RING else j - _RING]  # flexion lowers the hip: down
         self._strokes(i0, n, t0)
+        return still or 0
 
     def _signed_tilt(self, i0, n):
         """wx[0:n]: the tilt, down negative (flexion lowers the hip), signed in
@@ -943,7 +944,8 @@ class StrengthDetector:
         return True
 
     def _travel(self, i0, n, end, th0, th1, out):
-        """The vertical travel over the segment into out (m, up positive); wx is scratch."""
+        """The vertical travel over the segment into out (m, up positive); wx is
+        scratch. Returns what _detrend does where it ran (else None)."""
         at_rest = end == _END_REST
         wt = self.wt
         wx = self.wx
@@ -1050,10 +1052,11 @@ class StrengthDetector:
                     # the travel into wx: the two work arrays trade places (no copy)
                     self.wx, self.wv = travel, wx
         else:
-            self._detrend(n, end)
+            still = self._detrend(n, end)
             if out is not wx:
                 for k in range(n):
                     out[k] = wx[k]
+            return still
 
     def _velocity(self, i0, n, e0, th0, ks):
         """wx[0:n]: the vertical velocity integrated from 0 at the segment's
@@ -1198,7 +1201,8 @@ class StrengthDetector:
         """Reps without a rest between them (or a segment longer than the ring):
         the velocity less its mean over a window around it, which is zero over
         whole reps (back where they started) and takes the drift away whatever
-        its shape. The window is one rep's time (over a shorter one a slow
+        its shape (returns _drift_at_stills' last still top, else 0). The
+        window is one rep's time (over a shorter one a slow
         rep loses its middle): the tempo's first (self.detrend_us), then the
         reps' own cycle measured between the tops that pass shows. Where the
         athlete stands still at two of those tops or more, the drift is
@@ -1216,6 +1220,7 @@ class StrengthDetector:
         top = bot = 0.0
         k_top = 0
         tops_k = []  # the tops' blocks
+        still = 0
         for measure in (True, False):
             # First the tops of the detrended displacement x (with hysteresis, as
             # in _strokes) measure the reps' cycle; then the window is applied.
@@ -1249,7 +1254,10 @@ class StrengthDetector:
                     d = 1
                     top = x
                     k_top = k
-            if not measure or self._drift_at_stills(n, end, tops_k, half):
+            if not measure:
+                break
+            still = self._drift_at_stills(n, end, tops_k, half)
+            if still:
                 break
             # The reps' own cycle, where three tops or more measure one: a
             # window 30 % off it becomes the cycle (slower reps than the
@@ -1265,9 +1273,11 @@ class StrengthDetector:
         _integrate(wx, wt, n, 0.0, wv)
         for k in range(n):
             wx[k] = wv[k]
+        return still
 
     def _drift_at_stills(self, n, end, tops_k, half):
-        """Zero-velocity updates for _detrend: True when wx (the velocity, as
+        """Zero-velocity updates for _detrend: the block of the last still top
+        (over 0: at least two were found) when wx (the velocity, as
         integrated) has had its drift taken off, the line through its value
         at the segment's start where that was rest (0: the integral starts
         there), at each top where the athlete stands still (the reps' pause
@@ -1278,8 +1288,9 @@ class StrengthDetector:
         within _STILL_SEARCH_US of the first pass's top, the velocity keeps
         within _STILL_FLAT for 2 x _STILL_HALF_US (the flattest such spell)
         and the first pass's windowed velocity there is under _STILL_NEAR (a
-        slow stroke's middle is flat too, but not still). False, wx
-        untouched, where fewer than two tops are still."""
+        slow stroke's middle is flat too, but not still; where a rest closed
+        the segment the block returned is its end). 0, wx untouched, where
+        fewer than two tops are still."""
         wx = self.wx
         wt = self.wt
         wv = self.wv  # (the plain displacement: the first pass's window means)
@@ -1304,8 +1315,7 @@ class StrengthDetector:
             knots.append(n - 1)
             knots.append(wx[n - 1])
         _sub_knots(wx, wt, n, knots)  # the drift: straight between the knots
-        self.last_still = knots[-2]  # (for _close, where a full ring ended the segment)
-        return True
+        return knots[-2]
 
     def _strokes(self, i0, n, t0):
         """Turning points of wx[0:n] (hysteresis d_min), each run between them a stroke."""
