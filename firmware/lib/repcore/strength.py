@@ -225,6 +225,15 @@ def _mean_rep(f, g):
             (f[3] - f[0] + g[3] - g[0]) // 2, (f[4] + g[4]) * 0.5, (f[5] + g[5]) * 0.5)
 
 
+def _leads_in(det, q, y, h, ref):
+    """q, the candidate just before y and h (a set's first two), is the set's
+    first rep: as close to y as y is to h (_LEAD_IN_US more at most) and like
+    ref (the mean of the pair that started the set) but for its start. The
+    one rule for a set started by three alike (_candidate) and by the pair
+    that ends it (finish)."""
+    return y[0] - q[3] <= h[0] - y[3] + _LEAD_IN_US and det._like_but_its_start(q, ref)
+
+
 def _spread(x, a, b):
     """max - min of x[a..b]."""
     lo = hi = x[a]
@@ -1539,7 +1548,7 @@ class StrengthDetector:
                     # the pair as a rep to a set must be (a rep measured short)
                     # or but for its start
                     q = pend[a - 1]
-                    if y[0] - q[3] <= h[0] - y[3] + _LEAD_IN_US and self._like_but_its_start(q, ref):
+                    if _leads_in(self, q, y, h, ref):
                         self._accept(q)
                 # In time order (the reps are counted and sent so): the three,
                 # and what came between them when like the set, or but for
@@ -1672,7 +1681,7 @@ class StrengthDetector:
             if t_last - g[3] <= _SET_GAP_US and g[0] - f[3] <= _SET_GAP_US and self._similar(g, f, _pair_k(self.tempo)):
                 # ... and the one before them, as when a set starts (_candidate)
                 q = pend[-3] if len(pend) >= 3 else None
-                if q and f[0] - q[3] <= g[0] - f[3] + _LEAD_IN_US and self._like_but_its_start(q, _mean_rep(f, g)):
+                if q and _leads_in(self, q, f, g, _mean_rep(f, g)):
                     self._accept(q)
                 self._accept(f)
                 self._accept(g)
