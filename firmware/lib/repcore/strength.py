@@ -51,6 +51,8 @@ _PRE_US = const(1500000)  # a segment starts up to this long before motion was s
 _END_REST_US = const(450000)  # still this long closes a segment (a reversal at the bottom is still for ~0.3 s)
 _REST_AVG_US = const(250000)  # rest levels at the ends of a segment are means over this
 _LONG_REST_US = const(1200000)  # ... and this long whatever the velocity says
+_CUT_SPREAD = 0.45  # a segment without strokes whose travel spans this share of a stroke's least size (see _close)
+_CUT_US = const(10000000)  # ... is analysed again with the next segment when that starts within this of it
 _VS_SHARE = 0.15  # a shorter rest closes it only when the segment's velocity is this share of its peak
 _VS_MIN = 0.02  # (+ this, m/s)
 _VS_DRIFT = 1e-8  # (+ this per us of segment: what 0.03 m/s^2 of error in g adds)
@@ -397,6 +399,11 @@ class StrengthDetector:
         self.wx = array("f", [0.0] * _RING)
         self.wv = array("f", [0.0] * _RING)
         self.period_lo = self.period_hi = 0
+        # A segment closed without a stroke, kept to be analysed again with
+        # the next (see _close): state (0 none, 1 kept, 2 the open segment's
+        # analysis starts at it), its first block (as blocks written before
+        # it), its start time and from_rest.
+        self.cut = [0, 0, 0, False]
         self.reset()
 
     def reset(self):
@@ -445,6 +452,7 @@ class StrengthDetector:
         self.quiet_nb0 = 0  # blocks written when the rest that closed the last segment began
         self.seg_t0 = 0
         self.from_rest = False  # the open segment began at rest (see _open, _drift_at_stills)
+        self.cut[0] = 0
         self.move_us = 0
         self.rest_us = 0
         self.vs = self.vs_peak = 0.0
@@ -812,6 +820,11 @@ class StrengthDetector:
         self.seg_t0 = t - back
         self.in_seg = True
         self.from_rest = n < nb  # (not where the stream itself began: a set started mid-rep)
+        # The segment before, closed without a stroke though its travel moved
+        # (see _close), is analysed again with this one when the rest between
+        # them was shorter than the pre-roll: that rest was a slow stroke's middle.
+        cut = self.cut
+        cut[0] = 2 if cut[0] == 1 and n >= lim and nb - cut[1] < _RING and t - cut[2] < _CUT_US else 0
         # The velocity gained before the motion was seen (a slow start is quiet).
         vs = 0.0
         if not self.angular:
@@ -834,14 +847,37 @@ class StrengthDetector:
     def _close(self, end, t):
         nb = self.nb
         n = nb - self.seg_nb0
-        i0 = self.head - n
-        if i0 < 0:
-            i0 += _RING
         t0 = self.seg_t0
         self.in_seg = False
         # where the closing rest began, in blocks (a later segment may start within it)
         self.quiet_nb0 = nb - ((self.rest_us * n) // (t - t0) if t > t0 else 1)
-        k = self._analyse(i0, n, t0, end)  # (the last still top's block, or 0)
+        # In the travel, at high noise, the middle of a slow stroke (a 4 s
+        # lowering peaks at 0.1 m/s^2) can pass for rest: the segment closes
+        # there without a stroke, and the next starts mid-stroke, at a speed
+        # it takes for zero. Such a segment, closed at rest with its travel
+        # moving half a least stroke, is kept (cut) and analysed again from
+        # its start with the next one, if that starts right after it (_open).
+        # (Only that once: a cut analysed with the next is not kept again. The
+        # live state, the close's velocity gate, stays the next segment's own.)
+        cut = self.cut
+        fr = self.from_rest
+        again = cut[0] == 2
+        if again and end == _END_REST:
+            n = nb - cut[1]
+            t0 = cut[2]
+            self.from_rest = cut[3]
+        cut[0] = 0
+        i0 = self.head - n
+        if i0 < 0:
+            i0 += _RING
+        k = self._analyse(i0, n, t0, end)  # (the last still top's block, or 0; -1: no stroke, the travel moved)
+        if k < 0:
+            k = 0
+            if end == _END_REST and not again:
+                cut[0] = 1
+                cut[1] = nb - n
+                cut[2] = t0
+                cut[3] = fr
         if end == _END_NONE:
             self.in_seg = True
             self.from_rest = False
@@ -883,7 +919,8 @@ class StrengthDetector:
         """end: _END_REST (a rest closed it), _END_GAP (the stream stopped: the
         velocity is taken as zero there, no rest level is known), _END_NONE.
         Returns the block of the last top the athlete stood still at, where
-        the travel's drift was measured at such tops (see _close), else 0."""
+        the travel's drift was measured at such tops (see _close); -1 where
+        the travel moved but held no stroke (see _strokes); else 0."""
         if n < 4:
             return 0
         wt = self.wt
@@ -909,7 +946,8 @@ class StrengthDetector:
             for k in range(n):
                 j = i0 + k
                 wx[k] = -tha[j if j < _RING else j - _RING]  # flexion lowers the hip: down
-        self._strokes(i0, n, t0)
+        if self._strokes(i0, n, t0):
+            return -1
         return still or 0
 
     def _signed_tilt(self, i0, n):
@@ -1327,9 +1365,13 @@ class StrengthDetector:
         return knots[-2]
 
     def _strokes(self, i0, n, t0):
-        """Turning points of wx[0:n] (hysteresis d_min), each run between them a stroke."""
+        """Turning points of wx[0:n] (hysteresis d_min), each run between them a
+        stroke. True where there was none though the travel moved _CUT_SPREAD
+        of d_min (see _close)."""
         wx = self.wx
         pts = _turning_points(wx, n, self.d_min)
+        if len(pts) < 2:
+            return not self.angular and _spread(wx, 0, n - 1) >= _CUT_SPREAD * self.d_min
         strokes = []
         prev_end = None
         both = self.angular and self.metric  # found in the tilt, travel in wv
