@@ -111,7 +111,8 @@ _PROPORTION = 0.65  # a far candidate's tilt to travel: within this ratio of the
 _PROPORTION_M = 0.2  # ... where the set's travel is this long (m) or longer
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
-_BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger
+_BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger ...
+_BALANCE_SET = 0.3  # ... or this, where a set runs or waits to start (see _stroke)
 _WALK_STROKES = const(5)  # a segment with this many short strokes back to back is walking
 # (not four: a step-up at the thigh is foot up, body up, body down, foot down)
 _WALK_GAP_US = const(300000)  # (a walking thigh's swings are ~0.25 s apart once timed as lifts)
@@ -1481,7 +1482,13 @@ class StrengthDetector:
         if self.has_p and d != self.p_d and start - self.p_end <= self.pair_gap:
             big = size if size > self.p_size else self.p_size
             small = self.p_size if size > self.p_size else size
-            if small >= _BALANCE * big and (self.lead == 0 or self.p_d == self.lead):
+            # (Where a set runs or candidates wait for one, a looser balance:
+            # at high noise a rep's strokes measured 0.34-0.43 of each other,
+            # a slow lowering cut short by a close mid-stroke, a rise carrying
+            # drift to 1.7x the set's, and the rep was lost. The candidate
+            # must still be like the set, or start one with two alike.)
+            if (small >= (_BALANCE_SET if self.run_n or self.pending else _BALANCE) * big
+                    and (self.lead == 0 or self.p_d == self.lead)):
                 if self.lead == 0:
                     self.lead = self.p_d
                 self.has_p = False
