@@ -113,6 +113,7 @@ _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than 
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger ...
 _BALANCE_SET = 0.3  # ... or this, where a set runs or waits to start (see _stroke)
+_RETURN_SET = 0.35  # where a set runs, a return stroke under this share of its reps' size is not one (see _stroke)
 _WALK_STROKES = const(5)  # a segment with this many short strokes back to back is walking
 # (not four: a step-up at the thigh is foot up, body up, body down, foot down)
 _WALK_GAP_US = const(300000)  # (a walking thigh's swings are ~0.25 s apart once timed as lifts)
@@ -1480,6 +1481,11 @@ class StrengthDetector:
             self.has_p = False
             return
         if self.has_p and d != self.p_d and start - self.p_end <= self.pair_gap:
+            if self.run_n and size < _RETURN_SET * self.run[4]:
+                # Not the rep's return: noise in a held bottom at high noise
+                # (a 5.6 cm "rise" in a 12.5 Hz split squat's 1 s pause, a
+                # quarter of the set's). The lead waits for the next.
+                return
             big = size if size > self.p_size else self.p_size
             small = self.p_size if size > self.p_size else size
             # (Where a set runs or candidates wait for one, a looser balance:
