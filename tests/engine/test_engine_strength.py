@@ -593,6 +593,19 @@ def test_noise_in_a_held_bottom_is_not_a_reps_return_stroke():
 
 
 @pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
+    ("step_up", "thigh", "high", 12.5, "4-2-2", 5, 1900208),  # a fresh seed's (19:151), 3 before
+    ("step_up", "thigh", "high", 52.0, "2-0-1-0", 7, 170034),  # the touch-and-go section's 1:31
+])
+def test_a_sets_third_need_be_like_its_neighbour_only_as_loosely_as_reps_vary(kind, mount, noise, odr, tempo, reps,
+                                                                             seed):
+    # A set starts with a pair and a third like the pair's mean; the third was
+    # also held to its neighbour in the pair at the precise limit (0.69 of each
+    # stroke's time), but each rep may be 25 % off the tempo, so two reps at
+    # its opposite ends differ by 0.6. To its neighbour it now needs 0.55.
+    _assert_every_rep_found(kind, mount, noise, odr, tempo, reps, seed)
+
+
+@pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
     ("kb_deadlift", "thigh", "none", 52.0, "2-1-2", 3, 200058),  # benchmarks/accuracy.py's set 2:52: 0 of 3 before
     ("kb_deadlift", "thigh", "none", 833.0, "2-1-2", 8, 100235),  # 1:232: 9, two reps 169-239 ms off
     ("kb_deadlift", "thigh", "none", 26.0, "1-0-1", 8, 100115),  # 1:112: 7

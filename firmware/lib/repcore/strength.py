@@ -1542,10 +1542,13 @@ class StrengthDetector:
         # (a re-rack before the first is rep-shaped), unless the tempo leaves
         # a stroke free: an explosive one takes anything from 0.45 to 0.8 s.
         # (No tempo at all is no licence: re-racks in a row while walking
-        # about paired.) A third, like the pair's mean and like its
-        # neighbour in the pair as a rep to a set must be, confirms it. The
-        # pairs are tried oldest first: between step-ups the other foot's
-        # lifts pair too, later.
+        # about paired.) A third, like the pair's mean as a rep to a set must
+        # be, and like its neighbour in the pair, confirms it. (To the
+        # neighbour the strokes' times need only the loose 0.55, even where
+        # they are precise: each rep's may be 25 % off the tempo, so two reps
+        # at its opposite ends differ by 0.6: a 2-1-2 kettlebell deadlift's
+        # lowerings measured 1.62 and 2.36 s, 0.686.) The pairs are tried
+        # oldest first: between step-ups the other foot's lifts pair too, later.
         k = _pair_k(self.tempo)
         n = len(pend) - 1  # c's index: the new candidate is one of the three
         for j in range(1, n + 1):
@@ -1573,7 +1576,7 @@ class StrengthDetector:
                         near = f if x[0] - f[3] < g[0] - x[3] else g
                     gap = _SET_GAP_US + near[3] - near[0]
                     if (x[0] - near[3] <= gap and near[0] - x[3] <= gap
-                            and self._similar(x, ref, 1.0) and self._similar(x, near, 1.0)):
+                            and self._similar(x, ref, 1.0) and self._similar(x, near, 0)):
                         t = m
                         break
                 if t < 0:
@@ -1641,7 +1644,12 @@ class StrengthDetector:
 
     def _similar(self, c, ref, k):
         """Alike: size within _SIMILAR, each stroke's time within _SIMILAR_T, pause
-        close; k > 1 narrows the ratios (k = 1.25: 0.6 -> 0.75)."""
+        close; k > 1 narrows the ratios (k = 1.25: 0.6 -> 0.75). k = 0, a rep
+        to its neighbour (see _candidate): as k = 1, but the strokes' times
+        within _SIMILAR_T even where they are precise."""
+        neighbour = k == 0
+        if neighbour:
+            k = 1.0
         size = c[4]
         rs = ref[4]
         # (At a low noise floor a set's reps measure alike, within ~6 %: a rep
@@ -1658,7 +1666,7 @@ class StrengthDetector:
         # the set, a dip out and back at its own pace, took 1.5-1.8x as long.)
         lim = _SIMILAR_T * k
         tempo = self.tempo
-        if (k == 1.0 and not scatter and tempo is not None and tempo.eccentric_ms != _EXPLOSIVE
+        if (k == 1.0 and not neighbour and not scatter and tempo is not None and tempo.eccentric_ms != _EXPLOSIVE
                 and tempo.concentric_ms != _EXPLOSIVE):
             lim = _SIMILAR_T * _PAIR_K
         for a, b in ((c[1] - c[0], ref[1] - ref[0]), (c[3] - c[2], ref[3] - ref[2])):
