@@ -13,7 +13,8 @@ multiplies:
 Each block goes into a fixed ring buffer (no allocation per block). A
 segment runs from just before the motion starts to the rest after it; when
 it closes it is analysed whole, which a sample-by-sample integrator cannot
-do:
+do (and where its "rest" was a slow stroke's quiet middle, it closed without
+a stroke and is analysed again together with the next: _close):
   waist / implement: av integrated to velocity and displacement with BOTH
       ends at rest. The part of the sensor's bias and scale error that
       changes with the tilt is measured at the two rests and removed in
