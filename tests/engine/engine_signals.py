@@ -64,6 +64,22 @@ def squats(hz, reps=4, tempo=(3.0, 1.0, 1.0), top_s=1.5, depth_m=0.45, up=(0, 0,
     return rows, truth
 
 
+def vertical_moves(hz, moves, up=(0, 0, 1)):
+    """Rows (t_us, ax..gz) without noise for a clip whose height follows
+    `moves`, [(seconds, metres)] one after another: a minimum-jerk stroke
+    of that many metres (up positive), 0 for standing still."""
+    up = _unit(up)
+    rows = []
+    i = 0
+    for dur, dist in moves:
+        n = int(dur * hz)
+        for k in range(n):
+            f = G + (_minjerk_acc(k / n, dur, dist) if dist else 0.0)
+            rows.append((int(round(i * 1e6 / hz)), f * up[0], f * up[1], f * up[2], 0.0, 0.0, 0.0))
+            i += 1
+    return rows
+
+
 def hops(hz, count=6, flight_s=0.40, contact_s=0.25, peak_g=3.5, up=(0, 0, 1), noise=0.1,
          seed=2, lead_s=1.5, dip=None):
     """Rows and truth [(takeoff_us, touchdown_us)] for a series of hops.

@@ -4,7 +4,7 @@ import statistics
 
 import pytest
 
-from engine_signals import drop_between, run, squats, thigh_squats, walking
+from engine_signals import drop_between, run, squats, thigh_squats, vertical_moves, walking
 from repcore.engine import Engine
 from repcore.events import TEMPO_FAST, TEMPO_OK
 
@@ -725,6 +725,17 @@ def test_a_set_without_rests_longer_than_the_ring_keeps_the_rep_its_end_cut(kind
     # last top the athlete stood still at, and the reps counted already are
     # not counted again. (benchmarks/accuracy.py's 12-rep sets, seed 0.)
     _assert_every_rep_found(kind, mount, noise, odr, tempo, 12, seed)
+
+
+def test_a_kept_segment_and_a_long_one_after_it_are_not_analysed_past_the_ring():
+    # A segment closed without a stroke though its travel moved (a 3.5 cm
+    # dip) is kept and analysed again with the next (see the slow stroke
+    # test above). Where the next ran on for most of the ring, 12 squats
+    # without a rest, the two no longer fit in it: the analysis ran past the
+    # ring's end (IndexError). Now the next is analysed on its own there.
+    moves = [(4.0, 0), (1.0, -0.035), (1.0, 0.035), (0.6, 0)] + [(1.5, -0.4), (1.5, 0.4)] * 12 + [(4.0, 0)]
+    events = run(Engine("strength", "waist", odr_hz=208), vertical_moves(208.0, moves))
+    assert len([e for e in events if e.kind == "rep"]) == 12
 
 
 def test_the_first_and_last_of_reps_without_a_rest_keep_their_boundaries():

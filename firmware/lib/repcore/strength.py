@@ -827,7 +827,7 @@ class StrengthDetector:
         # (see _close), is analysed again with this one when the rest between
         # them was shorter than the pre-roll: that rest was a slow stroke's middle.
         cut = self.cut
-        cut[0] = 2 if cut[0] == 1 and n >= lim and nb - cut[1] < _RING and t - cut[2] < _CUT_US else 0
+        cut[0] = 2 if cut[0] == 1 and n >= lim and t - cut[2] < _CUT_US else 0
         # The velocity gained before the motion was seen (a slow start is quiet).
         vs = 0.0
         if not self.angular:
@@ -865,7 +865,9 @@ class StrengthDetector:
         cut = self.cut
         fr = self.from_rest
         again = cut[0] == 2
-        if again and end == _END_REST:
+        # (... where the two still fit in the ring: the open one may have run
+        # on for most of it, a touch-and-go set after the kept one)
+        if again and end == _END_REST and nb - cut[1] < _RING:
             n = nb - cut[1]
             t0 = cut[2]
             self.from_rest = cut[3]
