@@ -5,6 +5,7 @@ from importlib.resources import files
 
 from click.testing import CliRunner
 
+from engine_signals import run
 from repclip import mpyrun
 from repclip.replay import replay_command, run_engine
 from repclip.traces import read_trace, write_trace
@@ -74,22 +75,12 @@ def test_table_lists_every_rep_with_its_tempo_mark(tmp_path):
     assert len(rows) == 3 and all(ln.rstrip().endswith("OUT") for ln in rows)
 
 
-def _fed_by_hand(eng, samples):
-    """Every event an Engine gives for samples, then at finish."""
-    events = [e for e in (eng.feed(*s) for s in samples) if e is not None]
-    ev = eng.finish()
-    while ev is not None:
-        events.append(ev)
-        ev = eng.finish()
-    return events
-
-
 def test_run_engine_matches_feeding_the_engine_by_hand():
     from repcore.engine import Engine
 
     samples = mpyrun.synthetic_squats(reps=3)
     reps, hops = run_engine(samples, "strength", "waist", "3-1-1")
-    by_hand = _fed_by_hand(Engine("strength", "waist", "3-1-1"), samples)
+    by_hand = run(Engine("strength", "waist", "3-1-1"), samples)
     assert [r.to_dict() for r in reps] == [r.to_dict() for r in by_hand] and hops == []
 
 
@@ -101,7 +92,7 @@ def test_replay_hands_the_engine_the_sensors_set_rate_as_the_board_does():
     path = files("repclip.data") / "demo_goblet_squat.csv"
     tr = read_trace(path)
     assert tr.set_odr_hz == 104.0 and abs(tr.odr_hz - 104.0) > 0.2
-    board = _fed_by_hand(Engine("strength", tr.mount, tr.meta["tempo"], odr_hz=104, exercise=tr.meta["exercise"]),
+    board = run(Engine("strength", tr.mount, tr.meta["tempo"], odr_hz=104, exercise=tr.meta["exercise"]),
                          tr.samples)
     out = json.loads(_run(path, "--json").stdout)
     assert len(out["reps"]) == len(board) > 0
