@@ -58,7 +58,7 @@ class Trace:
     """A whole trace in memory: meta dict, samples as 7-tuples, gyro flag, rate.
 
     odr_hz is the rate the samples came at, measured from their steps (it
-    carries the part's clock error); set_odr_hz is the rate the sensor was
+    carries the part's clock error; the set rate under two samples); set_odr_hz is the rate the sensor was
     set to (`# odr_hz=`), the one the board hands its engine.
     """
 
@@ -67,7 +67,7 @@ class Trace:
         self.meta = meta
         self.samples = samples
         self.has_gyro = has_gyro
-        self.odr_hz = estimate_odr(samples, meta)
+        self.odr_hz = estimate_odr(samples) or self.set_odr_hz
 
     @property
     def set_odr_hz(self):
@@ -95,18 +95,13 @@ class Trace:
         return "Trace(%r, %d samples, %.1f Hz)" % (self.path, len(self.samples), self.odr_hz or 0)
 
 
-def estimate_odr(samples, meta=None):
-    """Sample rate in Hz: the median step (robust to gaps and jitter), else meta odr_hz."""
+def estimate_odr(samples):
+    """Sample rate in Hz: the median step (robust to gaps and jitter); None under two samples."""
     if len(samples) >= 2:
         steps = sorted(samples[i + 1][0] - samples[i][0] for i in range(min(len(samples) - 1, 4000)))
         step = steps[len(steps) // 2]
         if step > 0:
             return 1e6 / step
-    if meta and meta.get("odr_hz"):
-        try:
-            return float(meta["odr_hz"])
-        except ValueError:
-            return None
     return None
 
 
