@@ -26,6 +26,8 @@ import json
 import math
 import os
 
+from repcore.engine import ODR_MAX_HZ, ODR_MIN_HZ
+
 HEADER_FULL = ("t_us", "ax", "ay", "az", "gx", "gy", "gz")
 HEADER_ACCEL = HEADER_FULL[:4]
 KNOWN_META = (
@@ -33,9 +35,6 @@ KNOWN_META = (
     "seed", "kind", "noise", "source", "note", "generator", "participant",
     "reps", "hops", "depth_cm", "mass_kg", "duration_s", "subject", "unit",
 )
-# The rates the engine takes (repcore.engine.Engine's odr_hz).
-SET_RATE_MIN_HZ = 1
-SET_RATE_MAX_HZ = 10000
 REP_KEYS = ("start_us", "bottom_us", "rise_us", "end_us")
 HOP_KEYS = ("takeoff_us", "touchdown_us")
 
@@ -128,13 +127,13 @@ def _check_meta_line(path, lineno, text):
 
 def _check_set_rate(path, lineno, value):
     try:
-        ok = SET_RATE_MIN_HZ <= float(value) <= SET_RATE_MAX_HZ
+        ok = ODR_MIN_HZ <= float(value) <= ODR_MAX_HZ  # the rates the engine takes
     except ValueError:
         ok = False
     if not ok:
         raise TraceError(path, lineno, "odr_hz=%s is not a sensor rate in Hz" % value[:30],
                          "write the rate the sensor was set to, e.g. '# odr_hz=104' (%d to %d)"
-                         % (SET_RATE_MIN_HZ, SET_RATE_MAX_HZ))
+                         % (ODR_MIN_HZ, ODR_MAX_HZ))
 
 
 def _parse_header(path, lineno, text):

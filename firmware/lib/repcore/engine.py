@@ -28,6 +28,8 @@ from repcore.tempo import DEFAULT_TOLERANCE_MS, parse_tempo
 
 GAP_PERIODS = const(4)
 GAP_MIN_US = const(60000)
+ODR_MIN_HZ = const(1)  # the rates odr_hz may give (the LSM6DS's run from 12.5 to 833 Hz)
+ODR_MAX_HZ = const(10000)
 _DEFAULT_PERIOD_US = const(4808)  # 208 Hz until measured
 _BLOCK_US = const(38500)  # strength: samples are averaged in blocks of about this length
 # (the least that makes 8 samples at 208 Hz, the board's rate; 100 Hz keeps 3: at 4 a real lunge lost reps)
@@ -52,7 +54,7 @@ class Engine:
             raise EngineError("mode %r: use one of %s" % (mode, ", ".join(MODES)))
         if mount not in MOUNTS:
             raise EngineError("mount %r: use one of %s" % (mount, ", ".join(MOUNTS)))
-        if odr_hz is not None and not 1 <= odr_hz <= 10000:
+        if odr_hz is not None and not ODR_MIN_HZ <= odr_hz <= ODR_MAX_HZ:
             raise EngineError("odr_hz %r: expected the sensor rate in Hz (12.5 to 833)" % (odr_hz,))
         self.mode = mode
         self.mount = mount
