@@ -114,6 +114,7 @@ _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than 
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger ...
 _BALANCE_SET = 0.3  # ... or this, where a set runs or waits to start (see _stroke)
+_BALANCE_TILT = 0.7  # ... but this at least where the reps are found in the tilt
 _RETURN_SET = 0.35  # where a set runs, a return stroke under this share of its reps' size is not one (see _stroke)
 _WALK_STROKES = const(5)  # a segment with this many short strokes back to back is walking
 # (not four: a step-up at the thigh is foot up, body up, body down, foot down)
@@ -1496,8 +1497,15 @@ class StrengthDetector:
             # a slow lowering cut short by a close mid-stroke, a rise carrying
             # drift to 1.7x the set's, and the rep was lost. The candidate
             # must still be like the set, or start one with two alike.)
-            if (small >= (_BALANCE_SET if self.run_n or self.pending else _BALANCE) * big
-                    and (self.lead == 0 or self.p_d == self.lead)):
+            # Where the reps are found in the tilt, the gyro's measure, a rep's
+            # strokes measured within 0.81 of each other at every noise level,
+            # while a walking thigh's swings, ramping in and out about
+            # standing, paired at 0.48-0.55 and two such pairs, alike, made a
+            # set of two at the set's end.
+            bal = _BALANCE_SET if self.run_n or self.pending else _BALANCE
+            if self.angular:
+                bal = _BALANCE_TILT
+            if small >= bal * big and (self.lead == 0 or self.p_d == self.lead):
                 if self.lead == 0:
                     self.lead = self.p_d
                 self.has_p = False
