@@ -615,6 +615,17 @@ def test_a_walking_thighs_swings_are_not_a_set_of_two_at_the_sets_end():
     _assert_every_rep_found("step_up", "thigh", "none", 12.5, "X-0-X", 8, 1300067)
 
 
+def test_a_deeper_rep_whose_tilt_grew_in_proportion_is_one_of_the_set():
+    # A 12.5 Hz split squat set at the waist, medium noise (a fresh seed's
+    # set 17:14; 3 of 4 before): its last rep went 1.34x as deep as the
+    # set's (36 cm against 26-27), and at a low noise floor a rep must be
+    # within 0.75 of its set. Its pelvis turned 1.23x as far too (13.9 deg
+    # against 10.3-12.4): a deeper rep, not a re-rack, whose tilt to travel
+    # (30-55 deg for 15-30 cm) is 1.7x a split squat's (6-18 deg for ~30 cm)
+    # or more.
+    _assert_every_rep_found("split_squat", "waist", "medium", 12.5, "3-1-X", 4, 1700065)
+
+
 @pytest.mark.parametrize("kind,mount,noise,odr,tempo,reps,seed", [
     ("kb_deadlift", "thigh", "none", 52.0, "2-1-2", 3, 200058),  # benchmarks/accuracy.py's set 2:52: 0 of 3 before
     ("kb_deadlift", "thigh", "none", 833.0, "2-1-2", 8, 100235),  # 1:232: 9, two reps 169-239 ms off

@@ -110,6 +110,7 @@ _PAUSE_HOLD_DEG = const(1)  # ... and the tilt holds within this
 _PAUSE_TILT_DEG = const(6)  # a tilt this far off the start's gives the error's slope
 _PROPORTION = 0.65  # a far candidate's tilt to travel: within this ratio of the set's (see _far_unlike) ...
 _PROPORTION_M = 0.2  # ... where the set's travel is this long (m) or longer
+_PROPORTION_DEEP = 0.8  # a rep deeper than its set: its tilt grew in proportion, within this ratio (see _deeper)
 _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than a rep to the set
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger ...
@@ -223,6 +224,21 @@ def _far_unlike(det, c, ref):
     r = float(c[1] - c[0]) * (ref[3] - ref[2])
     q = float(c[3] - c[2]) * (ref[1] - ref[0])
     return r < 0.6 * q or q < 0.6 * r
+
+
+def _deeper(det, c, ref):
+    """c is a deeper rep of ref's set, not another motion: where the travel
+    and the tilt are both measured, its tilt grew in proportion to its travel
+    (within _PROPORTION_DEEP). The last rep of a 12.5 Hz split squat set went
+    1.34x as deep, its pelvis 1.23x as far (13.9 deg against 11.3); a re-rack
+    bends the pelvis 30-55 deg for 15-30 cm, a split squat 6-18 deg for ~30
+    cm. (Only deeper: a re-rack's dip measures 0.6-0.65 of a rep; see
+    _similar.)"""
+    if not det.metric or det.angular or c[5] <= 0.0 or ref[5] <= 0.0:
+        return False
+    r = c[5] * ref[4]
+    q = ref[5] * c[4]
+    return r >= _PROPORTION_DEEP * q and q >= _PROPORTION_DEEP * r
 
 
 def _mean_rep(f, g):
@@ -1669,7 +1685,8 @@ class StrengthDetector:
         # from the tilt is the gyro's, alike whatever the accelerometer's noise.)
         scatter = self.nfa > 0.03 and not self.angular
         lim = _SIMILAR * (k if k > 1.0 or scatter else _PAIR_K)
-        if size < lim * rs or rs < lim * size:
+        if (size < lim * rs or rs < lim * size) and not (
+                k == 1.0 and not neighbour and rs <= size and rs >= _SIMILAR * size and _deeper(self, c, ref)):
             return False
         # (Each stroke's time too, where the tempo paces them and the times
         # are precise, at a low noise floor or read from the tilt: a rep's
