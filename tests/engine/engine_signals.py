@@ -64,17 +64,35 @@ def squats(hz, reps=4, tempo=(3.0, 1.0, 1.0), top_s=1.5, depth_m=0.45, up=(0, 0,
     return rows, truth
 
 
+def _glide_acc(x, dur, dist, ramp):
+    """Acceleration at x (0..1) of a stroke that speeds up over `ramp` of its
+    time (a sin^2 bump), glides at constant speed, and slows down the same."""
+    v = dist / (dur * (1.0 - ramp))
+    a = 2.0 * v / (ramp * dur)
+    if x < ramp:
+        return a * math.sin(math.pi * x / ramp) ** 2
+    if x > 1.0 - ramp:
+        return -a * math.sin(math.pi * (1.0 - x) / ramp) ** 2
+    return 0.0
+
+
 def vertical_moves(hz, moves, up=(0, 0, 1)):
     """Rows (t_us, ax..gz) without noise for a clip whose height follows
     `moves`, [(seconds, metres)] one after another: a minimum-jerk stroke
-    of that many metres (up positive), 0 for standing still."""
+    of that many metres (up positive), 0 for standing still; (seconds,
+    metres, ramp): a stroke that glides at constant speed between ramps of
+    that share of its time."""
     up = _unit(up)
     rows = []
     i = 0
-    for dur, dist in moves:
+    for move in moves:
+        dur, dist = move[0], move[1]
         n = int(dur * hz)
         for k in range(n):
-            f = G + (_minjerk_acc(k / n, dur, dist) if dist else 0.0)
+            if len(move) > 2:
+                f = G + _glide_acc(k / n, dur, dist, move[2])
+            else:
+                f = G + (_minjerk_acc(k / n, dur, dist) if dist else 0.0)
             rows.append((int(round(i * 1e6 / hz)), f * up[0], f * up[1], f * up[2], 0.0, 0.0, 0.0))
             i += 1
     return rows

@@ -759,6 +759,29 @@ def test_a_kept_segment_and_a_long_one_after_it_are_not_analysed_past_the_ring()
     assert len([e for e in events if e.kind == "rep"]) == 12
 
 
+@pytest.mark.parametrize("tempo", ["4-2-2", None])
+def test_a_slow_lowerings_glide_at_constant_speed_does_not_close_its_segment(tempo):
+    # 4 s lowerings of 40 cm that speed up over 1.2 s, glide at 0.14 m/s for
+    # 1.6 s and slow down over 1.2 s, without noise: the glide reads 1 g, as
+    # steady as rest, and the long rest (1.2 s) closed the segment in its
+    # middle whatever the velocity said: no rep of 4. The velocity holds at
+    # a peak it reached in that rest, early in the segment: not a rest.
+    moves = [(3.0, 0)] + [(4.0, -0.4, 0.3), (2.0, 0), (2.0, 0.4), (1.0, 0)] * 4 + [(4.0, 0)]
+    events = run(Engine("strength", "waist", tempo=tempo, odr_hz=208), vertical_moves(208.0, moves))
+    reps = [e for e in events if e.kind == "rep"]
+    assert len(reps) == 4
+    for k, rep in enumerate(reps):
+        t0 = 3.0 + 9.0 * k  # the lowering's start (s); its rise starts 6 s later
+        assert abs(rep.start_us / 1e6 - t0) < 0.3 and abs(rep.rise_us / 1e6 - (t0 + 6.0)) < 0.1, rep
+
+
+def test_a_slow_lowerings_glide_in_noise_is_not_a_rest():
+    # The same on a bell at high noise (benchmarks/accuracy.py's set 3:215,
+    # a 4-2-2 step-up: 0 of 5 before): a 4.5 s lowering was steady for 1.26 s
+    # of its middle at 95 % of its peak velocity, and the close cut it in two.
+    _assert_every_rep_found("step_up", "implement", "high", 208.0, "4-2-2", 5, 300224)
+
+
 def test_the_first_and_last_of_reps_without_a_rest_keep_their_boundaries():
     # A goblet squat set at 3-0-2-0 without noise: the window's mean raised
     # the velocity before the first lowering (its window runs into the
