@@ -1624,7 +1624,7 @@ class StrengthDetector:
                         near = f if x[0] - f[3] < g[0] - x[3] else g
                     gap = _SET_GAP_US + near[3] - near[0]
                     if (x[0] - near[3] <= gap and near[0] - x[3] <= gap
-                            and self._similar(x, ref, 1.0) and self._similar(x, near, 0)):
+                            and self._similar(x, ref, 1.0) and self._similar(x, near, 1.0, True)):
                         t = m
                         break
                 if t < 0:
@@ -1690,14 +1690,13 @@ class StrengthDetector:
             return False
         return c[1] - c[0] >= _SIMILAR_T * _PAIR_K * (ref[1] - ref[0])
 
-    def _similar(self, c, ref, k):
+    def _similar(self, c, ref, k, neighbour=False):
         """Alike: size within _SIMILAR, each stroke's time within _SIMILAR_T, pause
-        close; k > 1 narrows the ratios (k = 1.25: 0.6 -> 0.75). k = 0, a rep
-        to its neighbour (see _candidate): as k = 1, but the strokes' times
-        within _SIMILAR_T even where they are precise."""
-        neighbour = k == 0
-        if neighbour:
-            k = 1.0
+        close; k > 1 narrows the ratios (k = 1.25: 0.6 -> 0.75, a set's first
+        pair); k = 1, a rep to its set (or to the pair's mean, or a pair where
+        the tempo leaves a stroke free). neighbour: a rep to its neighbour in
+        a set's first three (see _candidate), as k = 1 but the strokes' times
+        within _SIMILAR_T even where they are precise, and no deeper rep."""
         size = c[4]
         rs = ref[4]
         # (At a low noise floor a set's reps measure alike, within ~6 %: a rep
