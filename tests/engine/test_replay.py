@@ -93,7 +93,7 @@ def test_replay_hands_the_engine_the_sensors_set_rate_as_the_board_does():
     tr = read_trace(path)
     assert tr.set_odr_hz == 104.0 and abs(tr.odr_hz - 104.0) > 0.2
     board = run(Engine("strength", tr.mount, tr.meta["tempo"], odr_hz=104, exercise=tr.meta["exercise"]),
-                         tr.samples)
+                tr.samples)
     out = json.loads(_run(path, "--json").stdout)
     assert len(out["reps"]) == len(board) > 0
     assert out["reps"] == [r.to_dict() for r in board]

@@ -119,7 +119,7 @@ _PAIR_K = 1.25  # the first two reps of a set must be this much more alike than 
 _ROUGH = 0.2  # a stroke's RMS distance from the smooth stroke, as a share of its size
 _BALANCE = 0.45  # the two strokes of a rep: the smaller covers this share of the larger ...
 _BALANCE_SET = 0.3  # ... or this, where a set runs or waits to start (see _stroke)
-_BALANCE_TILT = 0.7  # ... but this at least where the reps are found in the tilt
+_BALANCE_TILT = 0.7  # ... but this, either way, where the reps are found in the tilt
 _RETURN_SET = 0.35  # where a set runs, a return stroke under this share of its reps' size is not one (see _stroke)
 _WALK_STROKES = const(5)  # a segment with this many short strokes back to back is walking
 # (not four: a step-up at the thigh is foot up, body up, body down, foot down)
@@ -749,7 +749,6 @@ class StrengthDetector:
                 # Rest closes the segment when the velocity says it is rest
                 # too (the middle of a slow stroke is as steady as rest).
                 rest = angular or rest_us > _LONG_REST_US
-                glide = False
                 if not rest:
                     k = _VS_SHARE * self.vs_peak + _VS_MIN + _VS_DRIFT * (t - self.seg_t0)
                     rest = vs < k
@@ -761,10 +760,10 @@ class StrengthDetector:
                     # noise was steady for 1.26 s there at 95 % of its peak,
                     # and the close cut it in two. (Drift after a stroke peaks
                     # later, in an older segment; the error taken off below
-                    # still says rest where av reads one.)
-                    glide = True
+                    # still says rest where av reads one, and where too few
+                    # still blocks measure it the long rest still does.)
                     k = _GLIDE * self.vs_peak
-                    rest = False
+                    rest = self.s_rn <= 3
                 n = self.s_rn
                 if not rest and n > 3:
                     # ... or once the sensor's error is taken off it: still, av
@@ -783,8 +782,6 @@ class StrengthDetector:
                     else:
                         e = v - e * (t - self.seg_t0) * 1e-6
                     rest = -k < e < k
-                elif glide:
-                    rest = True
             else:
                 rest = False
             if rest:
@@ -1546,9 +1543,7 @@ class StrengthDetector:
             # while a walking thigh's swings, ramping in and out about
             # standing, paired at 0.48-0.55 and two such pairs, alike, made a
             # set of two at the set's end.
-            bal = _BALANCE_SET if self.run_n or self.pending else _BALANCE
-            if self.angular:
-                bal = _BALANCE_TILT
+            bal = _BALANCE_TILT if self.angular else (_BALANCE_SET if self.run_n or self.pending else _BALANCE)
             if small >= bal * big and (self.lead == 0 or self.p_d == self.lead):
                 if self.lead == 0:
                     self.lead = self.p_d
